@@ -1,0 +1,162 @@
+// edgernn: Dense (fully connected) layer, applied at every step.
+//
+//   y = act(x·K + b)             K: In × Out, b: Out; act is linear, relu, tanh or sigmoid
+//
+// Two kernels. With few outputs (Out ≤ 3, the usual regression head) on a SIMD target, each
+// output is a dot product over the inputs: Kᵀ rows padded to whole registers, one horizontal sum
+// per output. Otherwise the single-gate column panel of the recurrent layers (broadcast x_k, FMA
+// into the outputs' registers).
+#pragma once
+
+#include <cstddef>
+
+#include "edgernn/layers/kind.hpp"
+#include "edgernn/simd/kernels.hpp"
+#include "edgernn/status.hpp"
+
+namespace edgernn {
+
+namespace detail {
+
+/// Dense packing and step for any sizes; Dense<> and DynamicModel both call it.
+template <class Arch>
+struct dense_kernel {
+  using O = simd::ops<Arch>;
+  static constexpr std::size_t W = O::width;
+
+  static constexpr bool dot_form(std::size_t out) noexcept { return W >= 4 && out <= 3; }
+  static constexpr panel_shape shape(std::size_t out) noexcept { return {out, 1, W}; }
+  /// Floats of its input the layer reads: whole registers in the dot form (lanes past `in`
+  /// are masked off, whatever they hold), exactly `in` otherwise.
+  static constexpr std::size_t in_reads(std::size_t in, std::size_t out) noexcept {
+    return dot_form(out) ? simd::round_up(in, W) : in;
+  }
+  static constexpr std::size_t weight_floats(std::size_t in, std::size_t out) noexcept {
+    return dot_form(out) ? out * simd::round_up(in, W) : in * shape(out).padded;
+  }
+  static constexpr std::size_t bias_floats(std::size_t out) noexcept { return shape(out).padded; }
+
+  template <class Reader>
+  static void pack(std::size_t in, std::size_t out, float* w, float* b, const Reader& kernel,
+                   const Reader& bias) noexcept {
+    static constexpr std::size_t order[1] = {0};
+    const panel_shape s = shape(out);
+    if (dot_form(out)) {
+      const std::size_t inp = simd::round_up(in, W);
+      for (std::size_t o = 0; o < out; ++o)
+        for (std::size_t k = 0; k < inp; ++k)
+          w[o * inp + k] = k < in ? kernel[k * out + o] : 0.0f;
+    } else {
+      for_each_block<4>(s, W, [&](auto v, std::size_t j) {
+        w = pack_block_rows(w, kernel, in, out, out, order, 1, j, v, W);
+      });
+    }
+    pack_bias(b, bias, out, s.padded, order, 1);
+  }
+
+  /// One step: reads in_reads(in, out) floats of x, writes shape(out).padded floats of y.
+  template <activation Act>
+  static EDGERNN_INLINE void step(std::size_t in, std::size_t out, const float* w, const float* b,
+                                  const float* x, float* y) noexcept {
+    if (dot_form(out)) {
+      const std::size_t n = simd::ceil_div(in, W);
+      for (std::size_t o = 0; o < out; ++o)
+        y[o] = dot(x, w + o * n * W, n, in % W) + b[o];
+      O::store(y, simd::activate<Act, Arch>(O::load(y)));  // out ≤ 3 < W: one register
+    } else {
+      for_each_block<4>(shape(out), W, [&](auto vc, std::size_t j) {
+        constexpr std::size_t V = decltype(vc)::value;
+        typename O::reg acc[V];
+        for (std::size_t v = 0; v < V; ++v)
+          acc[v] = O::load(b + j + v * W);
+        w = accumulate<Arch, V>(acc, x, in, w);
+        for (std::size_t v = 0; v < V; ++v) {
+          O::store(y + j + v * W, simd::activate<Act, Arch>(acc[v]));
+        }
+      });
+    }
+  }
+
+ private:
+  // x·row over n registers, the last one holding `tail` real lanes (0: all real); up to four
+  // partial sums keep the FMAs independent.
+  static EDGERNN_INLINE float dot(const float* x, const float* row, std::size_t n,
+                                  std::size_t tail) noexcept {
+    typename O::reg acc[4] = {O::broadcast(0.0f), O::broadcast(0.0f), O::broadcast(0.0f),
+                              O::broadcast(0.0f)};
+    for (std::size_t r = 0; r < n; ++r) {
+      auto xv = O::load(x + r * W);
+      if (r + 1 == n && tail != 0) xv = O::mask_tail(xv, tail);
+      acc[r % 4] = O::fma(xv, O::load(row + r * W), acc[r % 4]);
+    }
+    return O::sum((acc[0] + acc[1]) + (acc[2] + acc[3]));
+  }
+};
+
+}  // namespace detail
+
+/// Fully-connected layer: `In` inputs, `Out` outputs, activation `Act`.
+template <std::size_t In, std::size_t Out, activation Act = activation::linear,
+          class Arch = simd::default_arch>
+class Dense {
+  static_assert(In > 0 && Out > 0, "layer sizes must be positive");
+  using K = detail::dense_kernel<Arch>;
+  using O = simd::ops<Arch>;
+  static constexpr std::size_t Outp = K::shape(Out).padded;
+
+ public:
+  using arch = Arch;
+  static constexpr layer_kind kind = layer_kind::dense;
+  static constexpr activation act = Act;
+  static constexpr std::size_t in_size = In;
+  static constexpr std::size_t out_size = Out;
+  static constexpr std::size_t out_padded = Outp;  ///< floats in the buffer step() returns
+  static constexpr std::size_t in_reads = K::in_reads(In, Out);  ///< floats step() reads
+  /// Packed weights and bias: In·Outp + Outp floats (column form) or Out·round_up(In, W) + Outp
+  /// (dot form).
+  static constexpr std::size_t weight_bytes =
+      (K::weight_floats(In, Out) + K::bias_floats(Out)) * sizeof(float);
+  /// Output buffer: Outp floats.
+  static constexpr std::size_t state_bytes = Outp * sizeof(float);
+
+  Dense() noexcept {
+    for (float& v : w_)
+      v = 0.0f;
+    for (float& v : b_)
+      v = 0.0f;
+    for (float& v : y_)
+      v = 0.0f;
+  }
+
+  /// Sets the weights from Keras arrays: kernel In × Out, bias Out.
+  [[nodiscard]] status set_weights(weights kernel, weights bias) noexcept {
+    if (kernel.size != In * Out || bias.size != Out) return status::size_mismatch;
+    pack(detail::plain_floats{kernel.data}, detail::plain_floats{bias.data});
+    return status::ok;
+  }
+
+  /// Packs already-validated arrays; `Reader` yields float i of each.
+  template <class Reader>
+  void pack(const Reader& kernel, const Reader& bias) noexcept {
+    K::pack(In, Out, w_, b_, kernel, bias);
+  }
+
+  /// Dense layers hold no state; present so every layer can be reset alike.
+  void reset() noexcept {}
+
+  /// One step: reads `x[0..in_reads)`, returns y (Outp floats, the first Out meaningful).
+  const float* step(const float* x) noexcept {
+    K::template step<Act>(In, Out, w_, b_, x, y_);
+    return y_;
+  }
+
+  /// The last output (Outp floats).
+  const float* output() const noexcept { return y_; }
+
+ private:
+  alignas(O::alignment) float w_[K::weight_floats(In, Out)];
+  alignas(O::alignment) float b_[K::bias_floats(Out)];
+  alignas(O::alignment) float y_[Outp];
+};
+
+}  // namespace edgernn

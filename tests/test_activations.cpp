@@ -1,0 +1,143 @@
+// Vectorized tanh and sigmoid against float64 over the whole float range.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "edgernn/simd/activations.hpp"
+
+namespace {
+
+using arch = edgernn::simd::default_arch;
+using O = edgernn::simd::ops<arch>;
+
+struct errors {
+  double tanh_abs = 0, tanh_rel = 0, sigmoid_abs = 0;
+  float worst_tanh = 0, worst_sigmoid = 0;
+  std::size_t nan_wrong = 0, count = 0;
+};
+
+float from_bits(std::uint32_t u) {
+  float f;
+  std::memcpy(&f, &u, sizeof f);
+  return f;
+}
+
+// Runs both functions over `xs` through the vector path and folds the errors into `e`.
+void measure(const std::vector<float>& xs, errors& e) {
+  alignas(64) float in[64], t[64], s[64];
+  constexpr std::size_t W = O::width;
+  for (std::size_t i = 0; i < xs.size(); i += W) {
+    const std::size_t n = xs.size() - i < W ? xs.size() - i : W;
+    for (std::size_t l = 0; l < W; ++l)
+      in[l] = l < n ? xs[i + l] : 0.0f;
+    O::store(t, edgernn::simd::tanh<arch>(O::load(in)));
+    O::store(s, edgernn::simd::sigmoid<arch>(O::load(in)));
+    for (std::size_t l = 0; l < n; ++l) {
+      const float x = in[l];
+      ++e.count;
+      if (std::isnan(x)) {
+        e.nan_wrong += !std::isnan(t[l]) + !std::isnan(s[l]);
+        continue;
+      }
+      const double te = std::tanh(static_cast<double>(x));
+      const double se = 1.0 / (1.0 + std::exp(-static_cast<double>(x)));
+      const double ta = std::fabs(t[l] - te);
+      const double tr = te == 0.0 ? ta : ta / std::fabs(te);
+      const double sa = std::fabs(s[l] - se);
+      if (ta > e.tanh_abs) e.tanh_abs = ta, e.worst_tanh = x;
+      if (tr > e.tanh_rel) e.tanh_rel = tr;
+      if (sa > e.sigmoid_abs) e.sigmoid_abs = sa, e.worst_sigmoid = x;
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("tanh and sigmoid stay within the documented bounds over the whole float range") {
+  errors e;
+  std::vector<float> xs;
+  xs.reserve(1 << 20);
+  // Every 251st bit pattern (a prime stride, so every exponent and varied mantissas are hit),
+  // ~17 million values across both signs, NaNs, infinities and subnormals included.
+  for (std::uint64_t u = 0; u <= 0xFFFFFFFFull; u += 251) {
+    xs.push_back(from_bits(static_cast<std::uint32_t>(u)));
+    if (xs.size() == xs.capacity()) measure(xs, e), xs.clear();
+  }
+  // Every float in [0, 10] with the low 8 mantissa bits fixed: the region where both functions
+  // bend and the polynomial error peaks, ~4 million values, both signs.
+  for (std::uint32_t u = 0; u <= 0x41200000u; u += 257) {
+    xs.push_back(from_bits(u));
+    xs.push_back(-from_bits(u));
+    if (xs.size() + 2 > xs.capacity()) measure(xs, e), xs.clear();
+  }
+  measure(xs, e);
+  MESSAGE("kernels " << std::string(O::name()) << ": " << e.count << " values; max |tanh error| "
+                     << e.tanh_abs << " at x = " << e.worst_tanh << ", max relative " << e.tanh_rel
+                     << "; max |sigmoid error| " << e.sigmoid_abs << " at x = " << e.worst_sigmoid);
+  CHECK(e.nan_wrong == 0);
+  CHECK(e.tanh_abs <= edgernn::simd::tanh_max_abs_error);
+  CHECK(e.tanh_rel <= edgernn::simd::tanh_max_rel_error);
+  CHECK(e.sigmoid_abs <= edgernn::simd::sigmoid_max_abs_error);
+}
+
+TEST_CASE("special values: signed zeros, infinities, NaN, subnormals, saturation") {
+  constexpr float inf = std::numeric_limits<float>::infinity();
+  const float denorm = std::numeric_limits<float>::denorm_min();
+  const float tiny = std::numeric_limits<float>::min() / 4;  // subnormal
+  const float xs[] = {0.0f,
+                      -0.0f,
+                      inf,
+                      -inf,
+                      std::numeric_limits<float>::quiet_NaN(),
+                      denorm,
+                      -denorm,
+                      tiny,
+                      -tiny,
+                      9.02f,
+                      -9.02f,
+                      20.0f,
+                      -20.0f,
+                      std::numeric_limits<float>::max(),
+                      -std::numeric_limits<float>::max(),
+                      88.7f,
+                      -88.7f};
+  constexpr std::size_t n = sizeof xs / sizeof xs[0];
+  constexpr std::size_t W = O::width;
+  alignas(64) float in[64 + 32] = {}, t[64 + 32], s[64 + 32];
+  for (std::size_t i = 0; i < n; ++i)
+    in[i] = xs[i];
+  for (std::size_t i = 0; i < n; i += W) {
+    O::store(t + i, edgernn::simd::tanh<arch>(O::load(in + i)));
+    O::store(s + i, edgernn::simd::sigmoid<arch>(O::load(in + i)));
+  }
+  // tanh(±0) = ±0 with its sign; tiny and subnormal x give x exactly (P(0) = Q(0) = 1).
+  CHECK(t[0] == 0.0f);
+  CHECK_FALSE(std::signbit(t[0]));
+  CHECK(t[1] == 0.0f);
+  CHECK(std::signbit(t[1]));
+  CHECK(s[0] == 0.5f);
+  CHECK(s[1] == 0.5f);
+  CHECK(t[2] == 1.0f);
+  CHECK(t[3] == -1.0f);
+  CHECK(s[2] == 1.0f);
+  CHECK(s[3] == 0.0f);
+  CHECK(std::isnan(t[4]));
+  CHECK(std::isnan(s[4]));
+  for (std::size_t i = 5; i < 9; ++i) {
+    CAPTURE(xs[i]);
+    CHECK(t[i] == xs[i]);
+    CHECK(s[i] == 0.5f);
+  }
+  for (std::size_t i = 9; i < n; ++i) {
+    CAPTURE(xs[i]);
+    CHECK(std::fabs(t[i]) <= 1.0f);
+    CHECK(std::fabs(t[i]) >= 0.9999999f);
+    CHECK(s[i] >= 0.0f);
+    CHECK(s[i] <= 1.0f);
+  }
+}

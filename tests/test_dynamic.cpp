@@ -1,0 +1,109 @@
+// DynamicModel: validation at init, the caller-buffer mode, and agreement with Model<...>.
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "edgernn/dynamic_model.hpp"
+#include "support/harness.hpp"
+
+namespace {
+
+using namespace edgernn;
+using act = activation;
+
+using stack =
+    Model<Lstm<3, 20>, Gru<20, 9, false>, SimpleRnn<9, 5, act::relu>, Dense<5, 2, act::sigmoid>>;
+const layer_spec stack_specs[] = {{layer_kind::lstm, act::tanh, true, 3, 20},
+                                  {layer_kind::gru, act::tanh, false, 20, 9},
+                                  {layer_kind::simple_rnn, act::relu, true, 9, 5},
+                                  {layer_kind::dense, act::sigmoid, true, 5, 2}};
+
+status set_all(DynamicModel& m, const io::model_desc& d) {
+  for (std::size_t i = 0; i < d.layers.size(); ++i) {
+    const auto& l = d.layers[i];
+    const status s =
+        m.set_weights(i, {l.kernel.data(), l.kernel.size()},
+                      {l.recurrent.data(), l.recurrent.size()}, {l.bias.data(), l.bias.size()});
+    if (s != status::ok) return s;
+  }
+  return status::ok;
+}
+
+}  // namespace
+
+TEST_CASE("DynamicModel matches the static Model on a stack") {
+  const auto d = test::random_model_for<stack>(5);
+  auto fixed = std::make_unique<stack>();
+  REQUIRE(test::set_model(*fixed, d) == status::ok);
+  DynamicModel dyn;
+  REQUIRE(dyn.init(stack_specs, 4) == status::ok);
+  REQUIRE(set_all(dyn, d) == status::ok);
+  CHECK(dyn.in_size() == 3);
+  CHECK(dyn.out_size() == 2);
+  test::rng r(9);
+  const auto in = r.uniform(300 * 3, -1.0f, 1.0f);
+  std::vector<float> a(300 * 2), b(300 * 2);
+  fixed->run(in.data(), a.data(), 300);
+  dyn.run(in.data(), b.data(), 300);
+  // Same kernels, same packing: the outputs agree to float rounding (bit-exact on SIMD targets,
+  // where every FMA is explicit; the scalar path lets the compiler contract a·b + c).
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    CAPTURE(i);
+    CHECK(std::fabs(a[i] - b[i]) <= 1e-6f);
+  }
+  dyn.reset();
+  dyn.run(in.data(), a.data(), 300);
+  CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+}
+
+TEST_CASE("DynamicModel in a caller's buffer, at any alignment") {
+  const std::size_t need = DynamicModel::required_bytes(stack_specs, 4);
+  REQUIRE(need > 0);
+  std::vector<unsigned char> buf(need + 3);
+  DynamicModel m;
+  CHECK(m.init(stack_specs, 4, buf.data() + 3, need - 1) == status::buffer_too_small);
+  CHECK(m.init(stack_specs, 4, nullptr, need) == status::buffer_too_small);
+  REQUIRE(m.init(stack_specs, 4, buf.data() + 3, need) == status::ok);
+  CHECK(m.bytes() == need);
+  REQUIRE(set_all(m, test::random_model_for<stack>(6)) == status::ok);
+  const float x[3] = {0.1f, 0.2f, 0.3f};
+  float y[2];
+  m.step(x, y);
+  CHECK(y[0] > 0.0f);
+  CHECK(y[0] < 1.0f);
+}
+
+TEST_CASE("DynamicModel rejects invalid layer lists with a specific status") {
+  DynamicModel m;
+  std::size_t bad = 99;
+  CHECK(DynamicModel::validate(stack_specs, 0) == status::layer_count_mismatch);
+  layer_spec s[4];
+  std::memcpy(s, stack_specs, sizeof s);
+  s[2].in = 8;  // does not chain from 9
+  CHECK(DynamicModel::validate(s, 4, &bad) == status::layer_size_mismatch);
+  CHECK(bad == 2);
+  std::memcpy(s, stack_specs, sizeof s);
+  s[1].units = 0;
+  CHECK(DynamicModel::validate(s, 4, &bad) == status::size_overflow);
+  CHECK(bad == 1);
+  std::memcpy(s, stack_specs, sizeof s);
+  s[0].units = DynamicModel::max_units + 1;
+  s[1].in = s[0].units;
+  CHECK(DynamicModel::validate(s, 4) == status::size_overflow);
+  std::memcpy(s, stack_specs, sizeof s);
+  s[2].act = act::sigmoid;  // not a SimpleRNN activation
+  CHECK(DynamicModel::validate(s, 4, &bad) == status::unsupported_layer);
+  CHECK(bad == 2);
+  std::memcpy(s, stack_specs, sizeof s);
+  s[0].act = act::relu;  // LSTM is tanh only
+  CHECK(DynamicModel::validate(s, 4) == status::unsupported_layer);
+  CHECK(DynamicModel::required_bytes(s, 4) == 0);
+  CHECK(m.init(s, 4) == status::unsupported_layer);
+
+  REQUIRE(m.init(stack_specs, 4) == status::ok);
+  std::vector<float> k(3 * 80);
+  CHECK(m.set_weights(0, {k.data(), k.size() - 1}, {}, {}) == status::size_mismatch);
+  CHECK(m.set_weights(7, {}, {}, {}) == status::layer_count_mismatch);
+}
