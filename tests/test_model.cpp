@@ -166,18 +166,79 @@ TEST_CASE("in-place step: the output may overwrite the input") {
 }
 
 TEST_CASE("sizeof(Model) is the packed weights plus the state, up to alignment padding") {
-  auto check = [](std::size_t size, std::size_t weights, std::size_t state, std::size_t members) {
+  // The formula documented on Model: weights + state + the io scaling (2 floats per input and
+  // per output) + its pointer, plus < 64 bytes of alignment padding per array member.
+  auto check = [](std::size_t size, std::size_t weights, std::size_t state, std::size_t io,
+                  std::size_t members) {
     CAPTURE(size);
     CAPTURE(weights);
     CAPTURE(state);
-    CHECK(size >= weights + state);
-    CHECK(size <= weights + state + 64 * members);
+    const std::size_t formula = weights + state + io * 8 + 8;
+    CHECK(size >= formula);
+    CHECK(size <= formula + 64 * members);
   };
-  // members: the input buffer, then per layer its arrays and counter.
-  check(sizeof(stack_a), stack_a::weight_bytes, stack_a::state_bytes, 1 + 4 + 4 + 3 + 3);
-  check(sizeof(stack_c), stack_c::weight_bytes, stack_c::state_bytes, 1 + 3 + 3);
+  // members: the input buffer and scaling, then per layer its arrays and counter.
+  check(sizeof(stack_a), stack_a::weight_bytes, stack_a::state_bytes, 3 + 2, 2 + 4 + 4 + 3 + 3);
+  check(sizeof(stack_c), stack_c::weight_bytes, stack_c::state_bytes, 1 + 1, 2 + 3 + 3);
   using big = Model<Lstm<1, 256>, Dense<256, 1>>;
-  check(sizeof(big), big::weight_bytes, big::state_bytes, 1 + 4 + 3);
+  check(sizeof(big), big::weight_bytes, big::state_bytes, 1 + 1, 2 + 4 + 3);
   // The LSTM formula itself: (In + H)·4·Hp + 4·Hp floats of weights for H = 256 (no padding).
   CHECK(Lstm<1, 256>::weight_bytes == (257 * 4 * 256 + 4 * 256) * sizeof(float));
+}
+
+namespace {
+// A small SimpleRNN(1 → 3, tanh) + Dense(3 → 2) with fixed weights, packed at compile time.
+using c_rnn = SimpleRnn<1, 3, act::tanh>;
+using c_head = Dense<3, 2, act::linear>;
+constexpr float c_k[] = {0.5f, -0.3f, 0.8f};
+constexpr float c_u[] = {0.1f, 0.2f, -0.1f, 0.0f, 0.3f, 0.1f, -0.2f, 0.1f, 0.2f};
+constexpr float c_b[] = {0.01f, -0.02f, 0.03f};
+constexpr float c_dk[] = {0.4f, -0.5f, 0.6f, 0.1f, -0.7f, 0.2f};
+constexpr float c_db[] = {0.05f, -0.05f};
+constexpr c_rnn::packed c_rnn_w = pack_weights<c_rnn>(c_k, c_u, c_b);
+constexpr c_head::packed c_head_w = pack_weights<c_head>(c_dk, c_db);
+}  // namespace
+
+TEST_CASE("ConstModel runs weights packed at compile time, like Model with the same arrays") {
+  static ConstModel<c_rnn, c_head> flash(c_rnn_w, c_head_w);
+  static Model<c_rnn, c_head> ram;
+  REQUIRE(ram.layer<0>().set_weights(c_k, c_u, c_b) == status::ok);
+  REQUIRE(ram.layer<1>().set_weights(c_dk, c_db) == status::ok);
+  static_assert(sizeof(ConstModel<c_rnn, c_head>) < sizeof(Model<c_rnn, c_head>),
+                "the weights stay outside a ConstModel");
+  float a[2], b[2];
+  for (int t = 0; t < 50; ++t) {
+    const float x = 0.1f * static_cast<float>(t % 7) - 0.3f;
+    flash.step(&x, a);
+    ram.step(&x, b);
+    REQUIRE(std::memcmp(a, b, sizeof a) == 0);
+  }
+  CHECK(a[0] != 0.0f);
+}
+
+TEST_CASE("io scaling maps raw units in and out") {
+  using M = Model<c_rnn, c_head>;
+  static M plain, scaled;
+  REQUIRE(plain.layer<0>().set_weights(c_k, c_u, c_b) == status::ok);
+  REQUIRE(plain.layer<1>().set_weights(c_dk, c_db) == status::ok);
+  scaled = plain;
+  M::scaling s = M::scaling::identity();
+  s.in_scale[0] = 0.5f;  // network sees raw / 2 − 1
+  s.in_offset[0] = -1.0f;
+  s.out_scale[0] = 10.0f;  // raw output = network · 10 + 3, and −2 · network for output 1
+  s.out_offset[0] = 3.0f;
+  s.out_scale[1] = -2.0f;
+  scaled.set_scaling(s);
+  static ConstModel<c_rnn, c_head> flash(c_rnn_w, c_head_w, &s);
+  for (int t = 0; t < 20; ++t) {
+    const float raw = static_cast<float>(t) * 0.7f;
+    const float net = raw * 0.5f - 1.0f;
+    float p[2], q[2], f[2];
+    plain.step(&net, p);
+    scaled.step(&raw, q);
+    flash.step(&raw, f);
+    CHECK(q[0] == doctest::Approx(p[0] * 10.0f + 3.0f).epsilon(1e-6));
+    CHECK(q[1] == doctest::Approx(p[1] * -2.0f).epsilon(1e-6));
+    CHECK(std::memcmp(q, f, sizeof q) == 0);
+  }
 }

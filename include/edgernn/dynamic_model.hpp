@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "edgernn/format.hpp"
+
 #include "edgernn/layers/dense.hpp"
 #include "edgernn/layers/gru.hpp"
 #include "edgernn/layers/kind.hpp"
@@ -18,15 +20,6 @@
 #include "edgernn/status.hpp"
 
 namespace edgernn {
-
-/// Kind, activation and sizes of one layer of a DynamicModel.
-struct layer_spec {
-  layer_kind kind = layer_kind::dense;
-  activation act = activation::linear;  ///< dense: any; simple_rnn: tanh or relu; others: tanh
-  bool reset_after = true;              ///< gru only
-  std::size_t in = 0;                   ///< inputs per step
-  std::size_t units = 0;                ///< outputs per step
-};
 
 /// A model whose layer sizes are chosen at run time.
 template <class Arch = simd::default_arch>
@@ -59,6 +52,10 @@ class BasicDynamicModel {
         return status::size_overflow;
       }
       if (i > 0 && s.in != specs[i - 1].units) return status::layer_size_mismatch;
+      // Every size below is computed in size_t: refuse layers whose bytes (bounded generously
+      // here in 64 bits) would not fit, as on 32-bit targets with large layers.
+      const std::uint64_t bound = (std::uint64_t{s.in} + s.units + 16) * 8 * (s.units + 64) * 4;
+      if (bound > (SIZE_MAX >> 2)) return status::size_overflow;
       switch (s.kind) {
         case layer_kind::dense:
           if (static_cast<unsigned>(s.act) > 3) return status::unsupported_layer;
@@ -85,6 +82,7 @@ class BasicDynamicModel {
     if (validate(specs, n) != status::ok) return 0;
     std::size_t bytes = align;  // slack to align an arbitrary caller buffer
     bytes += round(input_floats(specs, n) * sizeof(float));
+    bytes += 2 * round(specs[0].in * sizeof(float)) + 2 * round(specs[n - 1].units * sizeof(float));
     for (std::size_t i = 0; i < n; ++i) {
       const sizes z = layer_sizes(specs[i]);
       bytes += round(z.weights * sizeof(float)) + round(z.bias * sizeof(float)) +
@@ -124,11 +122,8 @@ class BasicDynamicModel {
                                    weights bias) noexcept {
     if (i >= n_) return status::layer_count_mismatch;
     const layer_spec& s = layers_[i].spec;
-    const std::size_t g = gates(s.kind);
-    const std::size_t bias_n = (s.kind == layer_kind::gru && s.reset_after ? 2 : 1) * g * s.units;
-    const std::size_t rec_n = s.kind == layer_kind::dense ? 0 : s.units * g * s.units;
-    if (kernel.size != s.in * g * s.units || bias.size != bias_n ||
-        (s.kind != layer_kind::dense && recurrent.size != rec_n)) {
+    if (kernel.size != kernel_floats(s) || bias.size != bias_floats(s) ||
+        (s.kind != layer_kind::dense && recurrent.size != recurrent_floats(s))) {
       return status::size_mismatch;
     }
     pack(i, detail::plain_floats{kernel.data}, detail::plain_floats{recurrent.data},
@@ -162,6 +157,55 @@ class BasicDynamicModel {
     }
   }
 
+  /// Builds the model from a model file's bytes (see format.hpp): validates everything, then
+  /// allocates once (or uses `buffer`, if given, of `bytes` ≥ required_bytes) and packs the
+  /// weights. The bytes may be read-only and unaligned; they are not needed afterwards.
+  [[nodiscard]] status load(const void* file, std::size_t n, format::load_error* err = nullptr,
+                            void* buffer = nullptr, std::size_t bytes = 0) noexcept {
+    release();
+    format::model_view v;
+    status s = v.parse(file, n, err);
+    if (s != status::ok) return s;
+    layer_spec specs[max_layers];
+    for (std::size_t i = 0; i < v.layer_count(); ++i)
+      specs[i] = v.layer(i).spec;
+    s = buffer ? init(specs, v.layer_count(), buffer, bytes) : init(specs, v.layer_count());
+    if (s != status::ok) return s;
+    for (std::size_t i = 0; i < v.layer_count(); ++i) {
+      const format::layer_view& l = v.layer(i);
+      pack(i, format::le_floats{l.kernel}, format::le_floats{l.recurrent},
+           format::le_floats{l.bias});
+    }
+    for (std::size_t i = 0; i < in_size(); ++i) {
+      in_scale_[i] = v.has_input_scaling() ? v.input_scale()[i] : 1.0f;
+      in_offset_[i] = v.has_input_scaling() ? v.input_offset()[i] : 0.0f;
+    }
+    for (std::size_t i = 0; i < out_size(); ++i) {
+      out_scale_[i] = v.has_output_scaling() ? v.output_scale()[i] : 1.0f;
+      out_offset_[i] = v.has_output_scaling() ? v.output_offset()[i] : 0.0f;
+    }
+    return status::ok;
+  }
+
+  /// Bytes of one layer's packed weights (with bias) and of its state, with these kernels.
+  struct footprint {
+    std::size_t weight_bytes, state_bytes;
+  };
+  static footprint layer_footprint(const layer_spec& s) noexcept {
+    const sizes z = layer_sizes(s);
+    return {(z.weights + z.bias) * sizeof(float), z.state * sizeof(float)};
+  }
+
+  /// Bytes a caller buffer needs to load the model file `file` (0 if the file is invalid).
+  static std::size_t required_bytes(const void* file, std::size_t n) noexcept {
+    format::model_view v;
+    if (v.parse(file, n) != status::ok) return 0;
+    layer_spec specs[max_layers];
+    for (std::size_t i = 0; i < v.layer_count(); ++i)
+      specs[i] = v.layer(i).spec;
+    return required_bytes(specs, v.layer_count());
+  }
+
   std::size_t layer_count() const noexcept { return n_; }
   const layer_spec& layer(std::size_t i) const noexcept { return layers_[i].spec; }
   std::size_t in_size() const noexcept { return n_ ? layers_[0].spec.in : 0; }
@@ -174,13 +218,13 @@ class BasicDynamicModel {
   void step(const float* in, float* out) noexcept {
     const std::size_t ni = layers_[0].spec.in;
     for (std::size_t i = 0; i < ni; ++i)
-      in_[i] = in[i];
+      in_[i] = in[i] * in_scale_[i] + in_offset_[i];
     const float* y = in_;
     for (std::size_t i = 0; i < n_; ++i)
       y = step_layer(layers_[i], y);
     const std::size_t no = layers_[n_ - 1].spec.units;
     for (std::size_t i = 0; i < no; ++i)
-      out[i] = y[i];
+      out[i] = y[i] * out_scale_[i] + out_offset_[i];
   }
 
   /// `steps` time steps, row-major; the same result as calling step() on each row.
@@ -216,9 +260,6 @@ class BasicDynamicModel {
 
   static constexpr std::size_t round(std::size_t bytes) noexcept {
     return simd::round_up(bytes, align);
-  }
-  static constexpr std::size_t gates(layer_kind k) noexcept {
-    return k == layer_kind::lstm ? 4 : k == layer_kind::gru ? 3 : 1;
   }
   static sizes layer_sizes(const layer_spec& s) noexcept {
     const std::size_t hp = simd::round_up(s.units, W);
@@ -262,6 +303,14 @@ class BasicDynamicModel {
       return f;
     };
     in_ = take(input_floats(specs, n));
+    in_scale_ = take(specs[0].in);
+    in_offset_ = take(specs[0].in);
+    out_scale_ = take(specs[n - 1].units);
+    out_offset_ = take(specs[n - 1].units);
+    for (std::size_t i = 0; i < specs[0].in; ++i)
+      in_scale_[i] = 1.0f;
+    for (std::size_t i = 0; i < specs[n - 1].units; ++i)
+      out_scale_[i] = 1.0f;
     for (std::size_t i = 0; i < n; ++i) {
       const sizes z = layer_sizes(specs[i]);
       slot& l = layers_[i];
@@ -335,6 +384,10 @@ class BasicDynamicModel {
   std::size_t n_ = 0;
   std::size_t bytes_ = 0;
   float* in_ = nullptr;
+  float* in_scale_ = nullptr;  // io scaling (identity unless a loaded file has one)
+  float* in_offset_ = nullptr;
+  float* out_scale_ = nullptr;
+  float* out_offset_ = nullptr;
   void* owned_ = nullptr;
 };
 

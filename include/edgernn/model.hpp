@@ -1,4 +1,5 @@
-// edgernn: Model<Layers...>, layers composed at compile time and run one step at a time.
+// edgernn: Model<Layers...> and ConstModel<Layers...>, layers composed at compile time and run
+// one step at a time.
 #pragma once
 
 #include <cstddef>
@@ -6,12 +7,36 @@
 #include <type_traits>
 #include <utility>
 
+#include "edgernn/format.hpp"
+#include "edgernn/layers/kind.hpp"
 #include "edgernn/simd/arch.hpp"
 #include "edgernn/status.hpp"
 
 namespace edgernn {
 
+/// Per-channel affine maps between raw units and the network's own (a literal type):
+/// network input = raw · in_scale + in_offset, raw output = network output · out_scale +
+/// out_offset. The identity by default.
+template <std::size_t In, std::size_t Out>
+struct io_scaling {
+  float in_scale[In] = {};
+  float in_offset[In] = {};
+  float out_scale[Out] = {};
+  float out_offset[Out] = {};
+
+  /// Scale 1, offset 0 everywhere: raw units are the network's.
+  static constexpr io_scaling identity() noexcept {
+    io_scaling s;
+    for (std::size_t i = 0; i < In; ++i)
+      s.in_scale[i] = 1.0f;
+    for (std::size_t i = 0; i < Out; ++i)
+      s.out_scale[i] = 1.0f;
+    return s;
+  }
+};
+
 namespace detail {
+
 template <class... Layers>
 struct chain;
 template <class L>
@@ -19,6 +44,7 @@ struct chain<L> : std::true_type {};
 template <class A, class B, class... Rest>
 struct chain<A, B, Rest...>
     : std::integral_constant<bool, A::out_size == B::in_size && chain<B, Rest...>::value> {};
+
 // Every layer may read up to its in_reads floats from the buffer the previous one returns.
 template <class... Layers>
 struct buffers_fit;
@@ -28,28 +54,143 @@ template <class A, class B, class... Rest>
 struct buffers_fit<A, B, Rest...>
     : std::integral_constant<bool, A::out_padded >= B::in_reads && buffers_fit<B, Rest...>::value> {
 };
+
+/// The layer_spec of a static layer type.
+template <class L>
+constexpr layer_spec spec_of() noexcept {
+  layer_spec s;
+  s.kind = L::kind;
+  s.in = L::in_size;
+  s.units = L::out_size;
+  if constexpr (L::kind == layer_kind::dense || L::kind == layer_kind::simple_rnn) {
+    s.act = L::act;
+  } else {
+    s.act = activation::tanh;
+  }
+  if constexpr (L::kind == layer_kind::gru) s.reset_after = L::reset_after;
+  return s;
+}
+
+/// Compares a file's layer with the static layer it must fill; fills `e` on a mismatch.
+inline status match_layer(const layer_spec& want, const layer_spec& got, std::size_t i,
+                          format::load_error& e) noexcept {
+  e.layer = i;
+  e.has_layer = true;
+  auto fail = [&e](status s, const char* field, std::uint64_t expected, std::uint64_t found) {
+    e.field = field;
+    e.expected = expected;
+    e.found = found;
+    return s;
+  };
+  if (want.kind != got.kind) {
+    return fail(status::layer_type_mismatch, "layer type", static_cast<unsigned>(want.kind),
+                static_cast<unsigned>(got.kind));
+  }
+  if (want.in != got.in) return fail(status::layer_size_mismatch, "inputs", want.in, got.in);
+  if (want.units != got.units) {
+    return fail(status::layer_size_mismatch, "units", want.units, got.units);
+  }
+  if (want.act != got.act) {
+    return fail(status::activation_mismatch, "activation", static_cast<unsigned>(want.act),
+                static_cast<unsigned>(got.act));
+  }
+  if (want.kind == layer_kind::gru && want.reset_after != got.reset_after) {
+    return fail(status::activation_mismatch, "reset_after", want.reset_after, got.reset_after);
+  }
+  e.has_layer = false;
+  return status::ok;
+}
+
+/// A layer whose packed weights live elsewhere (read-only, e.g. in flash); state is its own.
+template <class L>
+struct layer_ref {
+  const typename L::packed* weights = nullptr;
+  typename L::state state{};
+
+  void reset() noexcept { L::clear(state); }
+  const float* step(const float* x) noexcept { return L::step(*weights, state, x); }
+};
+
+/// What Model and ConstModel share: the input buffer, the io scaling, step/run/reset over a
+/// tuple of `Slots` (layers, or layer_refs).
+template <class Shape, class... Slots>
+class model_core {
+ protected:
+  static constexpr std::size_t in_n = Shape::in_size;
+  static constexpr std::size_t out_n = Shape::out_size;
+  static constexpr std::size_t in_padded = simd::round_up(Shape::first_reads, 16);
+
+ public:
+  /// One time step: reads `in[0..in_size)`, writes `out[0..out_size)`, keeps the state.
+  /// Buffers may be unaligned and may overlap.
+  void step(const float* in, float* out) noexcept {
+    for (std::size_t i = 0; i < in_n; ++i)
+      in_[i] = in[i] * io_->in_scale[i] + io_->in_offset[i];
+    const float* y = forward(std::index_sequence_for<Slots...>{});
+    for (std::size_t i = 0; i < out_n; ++i)
+      out[i] = y[i] * io_->out_scale[i] + io_->out_offset[i];
+  }
+
+  /// `steps` time steps: `in` is steps × in_size, `out` steps × out_size (row-major); the same
+  /// result as calling step() on each row in turn.
+  void run(const float* in, float* out, std::size_t steps) noexcept {
+    for (std::size_t t = 0; t < steps; ++t)
+      step(in + t * in_n, out + t * out_n);
+  }
+
+  /// Zeroes the state of every layer, as if no step had run.
+  void reset() noexcept {
+    std::apply([](auto&... l) { (l.reset(), ...); }, slots_);
+  }
+
+ protected:
+  using scaling = io_scaling<Shape::in_size, Shape::out_size>;
+  static constexpr scaling identity_scaling = scaling::identity();
+
+  template <std::size_t... I>
+  EDGERNN_INLINE const float* forward(std::index_sequence<I...>) noexcept {
+    const float* y = in_;
+    ((y = std::get<I>(slots_).step(y)), ...);
+    return y;
+  }
+
+  alignas(64) float in_[in_padded] = {};
+  const scaling* io_ = &identity_scaling;
+  std::tuple<Slots...> slots_;
+};
+
+template <class... Layers>
+struct model_shape {
+  static_assert(sizeof...(Layers) >= 1, "a model needs at least one layer");
+  static_assert(chain<Layers...>::value,
+                "each layer's in_size must equal the previous layer's out_size");
+  static_assert(buffers_fit<Layers...>::value,
+                "a layer reads past the buffer of the layer before it (mixed SIMD widths?)");
+  using first = std::tuple_element_t<0, std::tuple<Layers...>>;
+  using last = std::tuple_element_t<sizeof...(Layers) - 1, std::tuple<Layers...>>;
+  static constexpr std::size_t in_size = first::in_size;
+  static constexpr std::size_t out_size = last::out_size;
+  static constexpr std::size_t first_reads = first::in_reads;
+};
+
 }  // namespace detail
 
 /// A stack of layers with sizes fixed at compile time; layer N's output feeds layer N + 1.
+/// Weights and state live inside the object.
 ///
-/// Memory: everything lives inside the object, nothing is allocated, ever:
-///   sizeof(Model) ≈ Σ (Layer::weight_bytes + Layer::state_bytes) + round_up(In, W)·4
+/// Memory: nothing is allocated, ever:
+///   sizeof(Model) ≈ Σ (Layer::weight_bytes + Layer::state_bytes) + round_up(In, 16)·4
+///                   + (In + Out)·8 (the io scaling) + 8
 /// plus alignment padding (< 64 bytes per member; tests/test_model.cpp checks the bound). Large
 /// models belong in static storage or on the heap, not on a small stack.
 template <class... Layers>
-class Model {
-  static_assert(sizeof...(Layers) >= 1, "a model needs at least one layer");
-  static_assert(detail::chain<Layers...>::value,
-                "each layer's in_size must equal the previous layer's out_size");
-  using first = std::tuple_element_t<0, std::tuple<Layers...>>;
-  using last = std::tuple_element_t<sizeof...(Layers) - 1, std::tuple<Layers...>>;
-  static constexpr std::size_t in_padded = simd::round_up(first::in_reads, 16);
-  static_assert(detail::buffers_fit<Layers...>::value,
-                "a layer reads past the buffer of the layer before it (mixed SIMD widths?)");
+class Model : public detail::model_core<detail::model_shape<Layers...>, Layers...> {
+  using shape = detail::model_shape<Layers...>;
+  using base = detail::model_core<shape, Layers...>;
 
  public:
-  static constexpr std::size_t in_size = first::in_size;   ///< floats per input step
-  static constexpr std::size_t out_size = last::out_size;  ///< floats per output step
+  static constexpr std::size_t in_size = shape::in_size;    ///< floats per input step
+  static constexpr std::size_t out_size = shape::out_size;  ///< floats per output step
   static constexpr std::size_t layer_count = sizeof...(Layers);
   /// Type of layer `I`.
   template <std::size_t I>
@@ -58,56 +199,146 @@ class Model {
   static constexpr std::size_t weight_bytes = (Layers::weight_bytes + ... + 0);
   /// Bytes of state and activations, summed over the layers, plus the input buffer.
   static constexpr std::size_t state_bytes =
-      (Layers::state_bytes + ... + 0) + in_padded * sizeof(float);
+      (Layers::state_bytes + ... + 0) + base::in_padded * sizeof(float);
+  /// The io scaling type (raw units ↔ network units).
+  using scaling = io_scaling<in_size, out_size>;
 
-  /// All weights zero, all state zero.
-  Model() noexcept {
-    for (float& v : in_)
-      v = 0.0f;
+  /// All weights zero, all state zero, identity io scaling.
+  Model() noexcept { this->io_ = &own_io_; }
+  Model(const Model& other) noexcept : base(other), own_io_(other.own_io_) { this->io_ = &own_io_; }
+  Model& operator=(const Model& other) noexcept {
+    base::operator=(other);
+    own_io_ = other.own_io_;
+    this->io_ = &own_io_;
+    return *this;
   }
 
   /// Layer `I` (0-based), to set its weights: `model.layer<0>().set_weights(...)`.
   template <std::size_t I>
-  auto& layer() noexcept {
-    return std::get<I>(layers_);
+  layer_type<I>& layer() noexcept {
+    return std::get<I>(this->slots_);
   }
   template <std::size_t I>
-  const auto& layer() const noexcept {
-    return std::get<I>(layers_);
+  const layer_type<I>& layer() const noexcept {
+    return std::get<I>(this->slots_);
   }
 
-  /// One time step: reads `in[0..in_size)`, writes `out[0..out_size)`, keeps the state.
-  /// Buffers may be unaligned and may overlap.
-  void step(const float* in, float* out) noexcept {
-    for (std::size_t i = 0; i < in_size; ++i)
-      in_[i] = in[i];
-    const float* y = forward(std::index_sequence_for<Layers...>{});
-    for (std::size_t i = 0; i < out_size; ++i)
-      out[i] = y[i];
+  /// Loads the weights and io scaling from a model file's bytes (see format.hpp), checking
+  /// every field against this model's layers. Allocates nothing; the bytes may be read-only
+  /// and unaligned (flash) and are not needed afterwards. On failure the model is unchanged
+  /// and `err` (if given) names the layer, the field, and what was expected and found.
+  [[nodiscard]] status load(const void* bytes, std::size_t n,
+                            format::load_error* err = nullptr) noexcept {
+    format::load_error scratch;
+    format::load_error& e = err ? *err : scratch;
+    format::model_view v;
+    status s = v.parse(bytes, n, &e);
+    if (s != status::ok) return s;
+    if (v.layer_count() != layer_count) {
+      e.field = "layer count";
+      e.expected = layer_count;
+      e.found = v.layer_count();
+      return status::layer_count_mismatch;
+    }
+    s = check(v, e, std::index_sequence_for<Layers...>{});
+    if (s != status::ok) return s;
+    fill(v, std::index_sequence_for<Layers...>{});
+    own_io_ = scaling::identity();
+    for (std::size_t i = 0; i < in_size && v.has_input_scaling(); ++i) {
+      own_io_.in_scale[i] = v.input_scale()[i];
+      own_io_.in_offset[i] = v.input_offset()[i];
+    }
+    for (std::size_t i = 0; i < out_size && v.has_output_scaling(); ++i) {
+      own_io_.out_scale[i] = v.output_scale()[i];
+      own_io_.out_offset[i] = v.output_offset()[i];
+    }
+    this->reset();
+    return status::ok;
   }
 
-  /// `steps` time steps: `in` is steps × in_size, `out` steps × out_size (row-major); the same
-  /// result as calling step() on each row in turn.
-  void run(const float* in, float* out, std::size_t steps) noexcept {
-    for (std::size_t t = 0; t < steps; ++t)
-      step(in + t * in_size, out + t * out_size);
-  }
-
-  /// Zeroes the state of every layer, as if no step had run.
-  void reset() noexcept {
-    std::apply([](auto&... l) { (l.reset(), ...); }, layers_);
-  }
+  /// Sets the io scaling (see io_scaling); models take and return raw units from then on.
+  void set_scaling(const scaling& s) noexcept { own_io_ = s; }
+  const scaling& get_scaling() const noexcept { return own_io_; }
 
  private:
   template <std::size_t... I>
-  EDGERNN_INLINE const float* forward(std::index_sequence<I...>) noexcept {
-    const float* y = in_;
-    ((y = std::get<I>(layers_).step(y)), ...);
-    return y;
+  static status check(const format::model_view& v, format::load_error& e,
+                      std::index_sequence<I...>) noexcept {
+    status s = status::ok;
+    ((s = s == status::ok ? detail::match_layer(detail::spec_of<Layers>(), v.layer(I).spec, I, e)
+                          : s),
+     ...);
+    return s;
+  }
+  template <std::size_t... I>
+  void fill(const format::model_view& v, std::index_sequence<I...>) noexcept {
+    (fill_one<I>(v.layer(I)), ...);
+  }
+  template <std::size_t I>
+  void fill_one(const format::layer_view& l) noexcept {
+    using L = layer_type<I>;
+    auto& p = layer<I>().packed_weights();
+    if constexpr (L::kind == layer_kind::dense) {
+      L::pack_from(p, format::le_floats{l.kernel}, format::le_floats{l.bias});
+    } else {
+      L::pack_from(p, format::le_floats{l.kernel}, format::le_floats{l.recurrent},
+                   format::le_floats{l.bias});
+    }
   }
 
-  alignas(64) float in_[in_padded];
-  std::tuple<Layers...> layers_;
+  scaling own_io_ = scaling::identity();
 };
+
+/// The same stack with read-only weights held elsewhere, typically `constexpr` data from an
+/// exported header that the linker keeps in flash: only the state (and the input buffer) is
+/// in RAM. Construct it from each layer's packed weights, in order.
+template <class... Layers>
+class ConstModel
+    : public detail::model_core<detail::model_shape<Layers...>, detail::layer_ref<Layers>...> {
+  using shape = detail::model_shape<Layers...>;
+  using base = detail::model_core<shape, detail::layer_ref<Layers>...>;
+
+ public:
+  static constexpr std::size_t in_size = shape::in_size;
+  static constexpr std::size_t out_size = shape::out_size;
+  static constexpr std::size_t layer_count = sizeof...(Layers);
+  template <std::size_t I>
+  using layer_type = std::tuple_element_t<I, std::tuple<Layers...>>;
+  using scaling = io_scaling<in_size, out_size>;
+  /// Bytes of RAM: the layers' state and the input buffer (the weights stay where they are).
+  static constexpr std::size_t state_bytes =
+      (Layers::state_bytes + ... + 0) + base::in_padded * sizeof(float);
+
+  /// Binds the weights (which must outlive the model) and, optionally, an io scaling.
+  explicit ConstModel(const typename Layers::packed&... weights,
+                      const scaling* io = nullptr) noexcept {
+    bind(std::index_sequence_for<Layers...>{}, &weights...);
+    if (io != nullptr) this->io_ = io;
+  }
+
+ private:
+  template <std::size_t... I, class... P>
+  void bind(std::index_sequence<I...>, const P*... p) noexcept {
+    ((std::get<I>(this->slots_).weights = p), ...);
+  }
+};
+
+namespace detail {
+// Not constexpr on purpose: reaching it during constant evaluation stops the compilation.
+inline void weight_array_sizes_do_not_match_the_layer() noexcept {}
+}  // namespace detail
+
+/// Packs Keras arrays for layer type `L` (kernel, [recurrent,] bias, as for set_weights) into
+/// its packed layout; meant for constant evaluation, so the result can sit in flash:
+///   `constexpr auto w0 = edgernn::pack_weights<Lstm<1, 32>>(kernel, recurrent, bias);`
+/// Arrays of the wrong size stop the compilation.
+template <class L, class... Arrays>
+constexpr typename L::packed pack_weights(const Arrays&... arrays) noexcept {
+  typename L::packed p{};
+  if (L::pack(p, weights(arrays)...) != status::ok) {
+    detail::weight_array_sizes_do_not_match_the_layer();
+  }
+  return p;
+}
 
 }  // namespace edgernn

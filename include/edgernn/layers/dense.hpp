@@ -37,9 +37,9 @@ struct dense_kernel {
   static constexpr std::size_t bias_floats(std::size_t out) noexcept { return shape(out).padded; }
 
   template <class Reader>
-  static void pack(std::size_t in, std::size_t out, float* w, float* b, const Reader& kernel,
-                   const Reader& bias) noexcept {
-    static constexpr std::size_t order[1] = {0};
+  static constexpr void pack(std::size_t in, std::size_t out, float* w, float* b,
+                             const Reader& kernel, const Reader& bias) noexcept {
+    const std::size_t order[1] = {0};
     const panel_shape s = shape(out);
     if (dot_form(out)) {
       const std::size_t inp = simd::round_up(in, W);
@@ -119,44 +119,54 @@ class Dense {
   /// Output buffer: Outp floats.
   static constexpr std::size_t state_bytes = Outp * sizeof(float);
 
-  Dense() noexcept {
-    for (float& v : w_)
-      v = 0.0f;
-    for (float& v : b_)
-      v = 0.0f;
-    for (float& v : y_)
-      v = 0.0f;
-  }
+  /// Packed weights; a literal type, so an exported header can build it at compile time.
+  struct packed {
+    alignas(O::alignment) float w[K::weight_floats(In, Out)] = {};
+    alignas(O::alignment) float b[K::bias_floats(Out)] = {};
+  };
+  /// The output buffer (dense layers keep no state between steps).
+  struct state {
+    alignas(O::alignment) float y[Outp] = {};
+  };
 
-  /// Sets the weights from Keras arrays: kernel In × Out, bias Out.
-  [[nodiscard]] status set_weights(weights kernel, weights bias) noexcept {
+  /// Packs Keras arrays into `p`: kernel In × Out, bias Out.
+  static constexpr status pack(packed& p, weights kernel, weights bias) noexcept {
     if (kernel.size != In * Out || bias.size != Out) return status::size_mismatch;
-    pack(detail::plain_floats{kernel.data}, detail::plain_floats{bias.data});
+    pack_from(p, detail::plain_floats{kernel.data}, detail::plain_floats{bias.data});
     return status::ok;
   }
-
-  /// Packs already-validated arrays; `Reader` yields float i of each.
+  /// Packs arrays whose sizes were checked; `Reader` yields float i of each.
   template <class Reader>
-  void pack(const Reader& kernel, const Reader& bias) noexcept {
-    K::pack(In, Out, w_, b_, kernel, bias);
+  static constexpr void pack_from(packed& p, const Reader& kernel, const Reader& bias) noexcept {
+    K::pack(In, Out, p.w, p.b, kernel, bias);
+  }
+  /// One step with weights `p`; returns y.
+  static const float* step(const packed& p, state& s, const float* x) noexcept {
+    K::template step<Act>(In, Out, p.w, p.b, x, s.y);
+    return s.y;
   }
 
-  /// Dense layers hold no state; present so every layer can be reset alike.
-  void reset() noexcept {}
+  /// Zeroes a state.
+  static void clear(state& s) noexcept { s = state{}; }
 
-  /// One step: reads `x[0..in_reads)`, returns y (Outp floats, the first Out meaningful).
-  const float* step(const float* x) noexcept {
-    K::template step<Act>(In, Out, w_, b_, x, y_);
-    return y_;
+  // ---- the layer as Model holds it: its packed weights and its state -----------------------
+
+  /// Sets the weights from Keras arrays (sizes above); size_mismatch leaves them unchanged.
+  [[nodiscard]] status set_weights(weights kernel, weights bias) noexcept {
+    return pack(p_, kernel, bias);
   }
-
-  /// The last output (Outp floats).
-  const float* output() const noexcept { return y_; }
+  /// Zeroes the state.
+  void reset() noexcept { clear(s_); }
+  /// One time step: reads `x[0..in_reads)`, returns the output (out_padded floats).
+  const float* step(const float* x) noexcept { return step(p_, s_, x); }
+  /// The packed weights (for loaders) and the state.
+  packed& packed_weights() noexcept { return p_; }
+  const packed& packed_weights() const noexcept { return p_; }
+  const state& current_state() const noexcept { return s_; }
 
  private:
-  alignas(O::alignment) float w_[K::weight_floats(In, Out)];
-  alignas(O::alignment) float b_[K::bias_floats(Out)];
-  alignas(O::alignment) float y_[Outp];
+  packed p_;
+  state s_;
 };
 
 }  // namespace edgernn

@@ -50,9 +50,10 @@ struct gru_kernel {
   }
 
   template <class Reader>
-  static void pack(std::size_t in, std::size_t h, float* w, float* b, const Reader& kernel,
-                   const Reader& recurrent, const Reader& bias) noexcept {
-    static constexpr std::size_t zrh[3] = {0, 1, 2};
+  static constexpr void pack(std::size_t in, std::size_t h, float* w, float* b,
+                             const Reader& kernel, const Reader& recurrent,
+                             const Reader& bias) noexcept {
+    const std::size_t zrh[3] = {0, 1, 2};
     const panel_shape s = shape(h);
     const std::size_t n = s.padded;
     for_each_block<2>(s, W, [&](auto v, std::size_t j) {
@@ -69,7 +70,7 @@ struct gru_kernel {
         b[3 * n + u] = real ? bias[5 * h + u] : 0.0f;
       }
     } else {
-      static constexpr std::size_t h_only[1] = {2};
+      const std::size_t h_only[1] = {2};
       for_each_block<4>(second_shape(h), W, [&](auto v, std::size_t j) {
         w = pack_block_rows(w, recurrent, h, gates * h, h, h_only, 1, j, v, W);
       });
@@ -160,58 +161,64 @@ class Gru {
   /// h double-buffered, plus (reset_after = false) z, r∘h and x·Kh between the passes.
   static constexpr std::size_t state_bytes = (2 * Hp + K::scratch_floats(H)) * sizeof(float);
 
-  Gru() noexcept {
-    for (float& v : w_)
-      v = 0.0f;
-    for (float& v : b_)
-      v = 0.0f;
-    for (float& v : scratch_)
-      v = 0.0f;
-    reset();
-  }
+  /// Packed weights; a literal type, so an exported header can build it at compile time.
+  struct packed {
+    alignas(O::alignment) float w[K::weight_floats(In, H)] = {};
+    alignas(O::alignment) float b[K::bias_floats(H)] = {};
+  };
+  /// h, double-buffered (h[cur] is the current output), and the scratch between passes.
+  struct state {
+    alignas(O::alignment) float h[2][Hp] = {};
+    alignas(O::alignment) float scratch[ResetAfter ? 1 : K::scratch_floats(H)] = {};
+    unsigned cur = 0;
+  };
 
-  /// Sets the weights from Keras arrays: kernel In × 3H, recurrent H × 3H, bias 2 × 3H
+  /// Packs Keras arrays into `p`: kernel In × 3H, recurrent H × 3H, bias 2 × 3H
   /// (reset_after) or 3H.
-  [[nodiscard]] status set_weights(weights kernel, weights recurrent, weights bias) noexcept {
+  static constexpr status pack(packed& p, weights kernel, weights recurrent,
+                               weights bias) noexcept {
     if (kernel.size != In * 3 * H || recurrent.size != H * 3 * H || bias.size != bias_size) {
       return status::size_mismatch;
     }
-    pack(detail::plain_floats{kernel.data}, detail::plain_floats{recurrent.data},
-         detail::plain_floats{bias.data});
+    pack_from(p, detail::plain_floats{kernel.data}, detail::plain_floats{recurrent.data},
+              detail::plain_floats{bias.data});
     return status::ok;
   }
-
-  /// Packs already-validated arrays; `Reader` yields float i of each.
+  /// Packs arrays whose sizes were checked; `Reader` yields float i of each.
   template <class Reader>
-  void pack(const Reader& kernel, const Reader& recurrent, const Reader& bias) noexcept {
-    K::pack(In, H, w_, b_, kernel, recurrent, bias);
+  static constexpr void pack_from(packed& p, const Reader& kernel, const Reader& recurrent,
+                                  const Reader& bias) noexcept {
+    K::pack(In, H, p.w, p.b, kernel, recurrent, bias);
   }
-
-  /// Zeroes h.
-  void reset() noexcept {
-    for (auto& buf : h_)
-      for (float& v : buf)
-        v = 0.0f;
-    cur_ = 0;
-  }
-
-  /// One time step: reads `x[0..In)`, returns the new h (Hp floats, the first H meaningful).
-  const float* step(const float* x) noexcept {
-    float* hn = h_[cur_ ^ 1u];
-    K::step(In, H, w_, b_, x, h_[cur_], hn, scratch_);
-    cur_ ^= 1u;
+  /// One time step on `s` with weights `p`; returns the new h.
+  static const float* step(const packed& p, state& s, const float* x) noexcept {
+    float* hn = s.h[s.cur ^ 1u];
+    K::step(In, H, p.w, p.b, x, s.h[s.cur], hn, s.scratch);
+    s.cur ^= 1u;
     return hn;
   }
 
-  /// The current output h (Hp floats).
-  const float* output() const noexcept { return h_[cur_]; }
+  /// Zeroes a state.
+  static void clear(state& s) noexcept { s = state{}; }
+
+  // ---- the layer as Model holds it: its packed weights and its state -----------------------
+
+  /// Sets the weights from Keras arrays (sizes above); size_mismatch leaves them unchanged.
+  [[nodiscard]] status set_weights(weights kernel, weights recurrent, weights bias) noexcept {
+    return pack(p_, kernel, recurrent, bias);
+  }
+  /// Zeroes the state.
+  void reset() noexcept { clear(s_); }
+  /// One time step: reads `x[0..in_reads)`, returns the output (out_padded floats).
+  const float* step(const float* x) noexcept { return step(p_, s_, x); }
+  /// The packed weights (for loaders) and the state.
+  packed& packed_weights() noexcept { return p_; }
+  const packed& packed_weights() const noexcept { return p_; }
+  const state& current_state() const noexcept { return s_; }
 
  private:
-  alignas(O::alignment) float w_[K::weight_floats(In, H)];
-  alignas(O::alignment) float b_[K::bias_floats(H)];
-  alignas(O::alignment) float h_[2][Hp];
-  alignas(O::alignment) float scratch_[ResetAfter ? 1 : K::scratch_floats(H)];
-  unsigned cur_ = 0;
+  packed p_;
+  state s_;
 };
 
 }  // namespace edgernn

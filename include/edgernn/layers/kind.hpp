@@ -1,6 +1,10 @@
 // edgernn: the kinds of layer, as the layer classes and the model file name them.
 #pragma once
 
+#include <cstddef>
+
+#include "edgernn/simd/activations.hpp"
+
 namespace edgernn {
 
 /// Kind of a layer; the numeric values are the model file's layer-type codes.
@@ -19,6 +23,32 @@ constexpr const char* to_string(layer_kind k) noexcept {
       return "gru";
   }
   return "unknown";
+}
+
+/// Kind, activation and sizes of one layer, as a model file or a DynamicModel describes it.
+struct layer_spec {
+  layer_kind kind = layer_kind::dense;
+  activation act = activation::linear;  ///< dense: any; simple_rnn: tanh or relu; others: tanh
+  bool reset_after = true;              ///< gru only
+  std::size_t in = 0;                   ///< inputs per step
+  std::size_t units = 0;                ///< outputs per step
+};
+
+/// Gate blocks of a layer kind: 4 (lstm), 3 (gru), 1 (dense, simple_rnn).
+constexpr std::size_t gate_count(layer_kind k) noexcept {
+  return k == layer_kind::lstm ? 4 : k == layer_kind::gru ? 3 : 1;
+}
+
+/// Keras-layout array sizes of a layer: kernel in × G·units, recurrent units × G·units (none for
+/// dense), bias G·units (2 × 3·units for a reset_after GRU).
+constexpr std::size_t kernel_floats(const layer_spec& s) noexcept {
+  return s.in * gate_count(s.kind) * s.units;
+}
+constexpr std::size_t recurrent_floats(const layer_spec& s) noexcept {
+  return s.kind == layer_kind::dense ? 0 : s.units * gate_count(s.kind) * s.units;
+}
+constexpr std::size_t bias_floats(const layer_spec& s) noexcept {
+  return (s.kind == layer_kind::gru && s.reset_after ? 2 : 1) * gate_count(s.kind) * s.units;
 }
 
 }  // namespace edgernn

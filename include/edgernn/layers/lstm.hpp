@@ -33,9 +33,10 @@ struct lstm_kernel {
   }
 
   template <class Reader>
-  static void pack(std::size_t in, std::size_t h, float* w, float* b, const Reader& kernel,
-                   const Reader& recurrent, const Reader& bias) noexcept {
-    static constexpr std::size_t order[gates] = {0, 1, 2, 3};
+  static constexpr void pack(std::size_t in, std::size_t h, float* w, float* b,
+                             const Reader& kernel, const Reader& recurrent,
+                             const Reader& bias) noexcept {
+    const std::size_t order[gates] = {0, 1, 2, 3};
     const panel_shape s = shape(h);
     for_each_block<2>(s, W, [&](auto v, std::size_t j) {
       w = pack_block_rows(w, kernel, in, gates * h, h, order, gates, j, v, W);
@@ -94,59 +95,63 @@ class Lstm {
   /// Recurrent state and output: h (double-buffered) and c, 3·Hp floats.
   static constexpr std::size_t state_bytes = 3 * Hp * sizeof(float);
 
-  Lstm() noexcept {
-    for (float& v : w_)
-      v = 0.0f;
-    for (float& v : b_)
-      v = 0.0f;
-    reset();
-  }
+  /// Packed weights; a literal type, so an exported header can build it at compile time.
+  struct packed {
+    alignas(O::alignment) float w[K::weight_floats(In, H)] = {};
+    alignas(O::alignment) float b[K::bias_floats(H)] = {};
+  };
+  /// h (double-buffered, h[cur] is the current output) and c.
+  struct state {
+    alignas(O::alignment) float h[2][Hp] = {};
+    alignas(O::alignment) float c[Hp] = {};
+    unsigned cur = 0;
+  };
 
-  /// Sets the weights from Keras arrays: kernel In × 4H, recurrent H × 4H, bias 4H.
-  [[nodiscard]] status set_weights(weights kernel, weights recurrent, weights bias) noexcept {
+  /// Packs Keras arrays into `p`: kernel In × 4H, recurrent H × 4H, bias 4H.
+  static constexpr status pack(packed& p, weights kernel, weights recurrent,
+                               weights bias) noexcept {
     if (kernel.size != In * 4 * H || recurrent.size != H * 4 * H || bias.size != 4 * H) {
       return status::size_mismatch;
     }
-    pack(detail::plain_floats{kernel.data}, detail::plain_floats{recurrent.data},
-         detail::plain_floats{bias.data});
+    pack_from(p, detail::plain_floats{kernel.data}, detail::plain_floats{recurrent.data},
+              detail::plain_floats{bias.data});
     return status::ok;
   }
-
-  /// Packs already-validated arrays; `Reader` yields float i of each.
+  /// Packs arrays whose sizes were checked; `Reader` yields float i of each.
   template <class Reader>
-  void pack(const Reader& kernel, const Reader& recurrent, const Reader& bias) noexcept {
-    K::pack(In, H, w_, b_, kernel, recurrent, bias);
+  static constexpr void pack_from(packed& p, const Reader& kernel, const Reader& recurrent,
+                                  const Reader& bias) noexcept {
+    K::pack(In, H, p.w, p.b, kernel, recurrent, bias);
   }
-
-  /// Zeroes h and c.
-  void reset() noexcept {
-    for (auto& buf : h_)
-      for (float& v : buf)
-        v = 0.0f;
-    for (float& v : c_)
-      v = 0.0f;
-    cur_ = 0;
-  }
-
-  /// One time step: reads `x[0..In)`, returns the new h (Hp floats, the first H meaningful).
-  const float* step(const float* x) noexcept {
-    float* hn = h_[cur_ ^ 1u];
-    K::step(In, H, w_, b_, x, h_[cur_], hn, c_);
-    cur_ ^= 1u;
+  /// One time step on `s` with weights `p`; returns the new h.
+  static const float* step(const packed& p, state& s, const float* x) noexcept {
+    float* hn = s.h[s.cur ^ 1u];
+    K::step(In, H, p.w, p.b, x, s.h[s.cur], hn, s.c);
+    s.cur ^= 1u;
     return hn;
   }
 
-  /// The current output h (Hp floats).
-  const float* output() const noexcept { return h_[cur_]; }
-  /// The current cell state c (Hp floats).
-  const float* cell() const noexcept { return c_; }
+  /// Zeroes a state.
+  static void clear(state& s) noexcept { s = state{}; }
+
+  // ---- the layer as Model holds it: its packed weights and its state -----------------------
+
+  /// Sets the weights from Keras arrays (sizes above); size_mismatch leaves them unchanged.
+  [[nodiscard]] status set_weights(weights kernel, weights recurrent, weights bias) noexcept {
+    return pack(p_, kernel, recurrent, bias);
+  }
+  /// Zeroes the state.
+  void reset() noexcept { clear(s_); }
+  /// One time step: reads `x[0..in_reads)`, returns the output (out_padded floats).
+  const float* step(const float* x) noexcept { return step(p_, s_, x); }
+  /// The packed weights (for loaders) and the state.
+  packed& packed_weights() noexcept { return p_; }
+  const packed& packed_weights() const noexcept { return p_; }
+  const state& current_state() const noexcept { return s_; }
 
  private:
-  alignas(O::alignment) float w_[K::weight_floats(In, H)];
-  alignas(O::alignment) float b_[K::bias_floats(H)];
-  alignas(O::alignment) float h_[2][Hp];
-  alignas(O::alignment) float c_[Hp];
-  unsigned cur_ = 0;
+  packed p_;
+  state s_;
 };
 
 }  // namespace edgernn

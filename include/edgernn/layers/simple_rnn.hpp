@@ -28,9 +28,10 @@ struct simple_rnn_kernel {
   static constexpr std::size_t bias_floats(std::size_t h) noexcept { return shape(h).padded; }
 
   template <class Reader>
-  static void pack(std::size_t in, std::size_t h, float* w, float* b, const Reader& kernel,
-                   const Reader& recurrent, const Reader& bias) noexcept {
-    static constexpr std::size_t order[1] = {0};
+  static constexpr void pack(std::size_t in, std::size_t h, float* w, float* b,
+                             const Reader& kernel, const Reader& recurrent,
+                             const Reader& bias) noexcept {
+    const std::size_t order[1] = {0};
     const panel_shape s = shape(h);
     for_each_block<4>(s, W, [&](auto v, std::size_t j) {
       w = pack_block_rows(w, kernel, in, h, h, order, 1, j, v, W);
@@ -84,54 +85,62 @@ class SimpleRnn {
   /// h, double-buffered: 2·Hp floats.
   static constexpr std::size_t state_bytes = 2 * Hp * sizeof(float);
 
-  SimpleRnn() noexcept {
-    for (float& v : w_)
-      v = 0.0f;
-    for (float& v : b_)
-      v = 0.0f;
-    reset();
-  }
+  /// Packed weights; a literal type, so an exported header can build it at compile time.
+  struct packed {
+    alignas(O::alignment) float w[K::weight_floats(In, H)] = {};
+    alignas(O::alignment) float b[K::bias_floats(H)] = {};
+  };
+  /// h, double-buffered (h[cur] is the current output).
+  struct state {
+    alignas(O::alignment) float h[2][Hp] = {};
+    unsigned cur = 0;
+  };
 
-  /// Sets the weights from Keras arrays: kernel In × H, recurrent H × H, bias H.
-  [[nodiscard]] status set_weights(weights kernel, weights recurrent, weights bias) noexcept {
+  /// Packs Keras arrays into `p`: kernel In × H, recurrent H × H, bias H.
+  static constexpr status pack(packed& p, weights kernel, weights recurrent,
+                               weights bias) noexcept {
     if (kernel.size != In * H || recurrent.size != H * H || bias.size != H) {
       return status::size_mismatch;
     }
-    pack(detail::plain_floats{kernel.data}, detail::plain_floats{recurrent.data},
-         detail::plain_floats{bias.data});
+    pack_from(p, detail::plain_floats{kernel.data}, detail::plain_floats{recurrent.data},
+              detail::plain_floats{bias.data});
     return status::ok;
   }
-
-  /// Packs already-validated arrays; `Reader` yields float i of each.
+  /// Packs arrays whose sizes were checked; `Reader` yields float i of each.
   template <class Reader>
-  void pack(const Reader& kernel, const Reader& recurrent, const Reader& bias) noexcept {
-    K::pack(In, H, w_, b_, kernel, recurrent, bias);
+  static constexpr void pack_from(packed& p, const Reader& kernel, const Reader& recurrent,
+                                  const Reader& bias) noexcept {
+    K::pack(In, H, p.w, p.b, kernel, recurrent, bias);
   }
-
-  /// Zeroes h.
-  void reset() noexcept {
-    for (auto& buf : h_)
-      for (float& v : buf)
-        v = 0.0f;
-    cur_ = 0;
-  }
-
-  /// One time step: reads `x[0..In)`, returns the new h (Hp floats, the first H meaningful).
-  const float* step(const float* x) noexcept {
-    float* hn = h_[cur_ ^ 1u];
-    K::template step<Act>(In, H, w_, b_, x, h_[cur_], hn);
-    cur_ ^= 1u;
+  /// One time step on `s` with weights `p`; returns the new h.
+  static const float* step(const packed& p, state& s, const float* x) noexcept {
+    float* hn = s.h[s.cur ^ 1u];
+    K::template step<Act>(In, H, p.w, p.b, x, s.h[s.cur], hn);
+    s.cur ^= 1u;
     return hn;
   }
 
-  /// The current output h (Hp floats).
-  const float* output() const noexcept { return h_[cur_]; }
+  /// Zeroes a state.
+  static void clear(state& s) noexcept { s = state{}; }
+
+  // ---- the layer as Model holds it: its packed weights and its state -----------------------
+
+  /// Sets the weights from Keras arrays (sizes above); size_mismatch leaves them unchanged.
+  [[nodiscard]] status set_weights(weights kernel, weights recurrent, weights bias) noexcept {
+    return pack(p_, kernel, recurrent, bias);
+  }
+  /// Zeroes the state.
+  void reset() noexcept { clear(s_); }
+  /// One time step: reads `x[0..in_reads)`, returns the output (out_padded floats).
+  const float* step(const float* x) noexcept { return step(p_, s_, x); }
+  /// The packed weights (for loaders) and the state.
+  packed& packed_weights() noexcept { return p_; }
+  const packed& packed_weights() const noexcept { return p_; }
+  const state& current_state() const noexcept { return s_; }
 
  private:
-  alignas(O::alignment) float w_[K::weight_floats(In, H)];
-  alignas(O::alignment) float b_[K::bias_floats(H)];
-  alignas(O::alignment) float h_[2][Hp];
-  unsigned cur_ = 0;
+  packed p_;
+  state s_;
 };
 
 }  // namespace edgernn

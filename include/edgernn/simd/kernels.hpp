@@ -49,7 +49,7 @@ struct byte_floats {
 /// Reads float i of a caller's float array.
 struct plain_floats {
   const float* data;
-  float operator[](std::size_t i) const noexcept { return data[i]; }
+  constexpr float operator[](std::size_t i) const noexcept { return data[i]; }
 };
 
 /// Geometry of a gate panel: `gates` gates of `units` columns each, `w`-float registers.
@@ -76,7 +76,7 @@ using regs_t = std::integral_constant<std::size_t, V>;
 /// Calls f(regs_t<V>{}, j0) for every column block of `s` in panel order: full blocks of
 /// `VMax` (= s.v) registers, then the short block, if any. j0 is the block's first column.
 template <std::size_t VMax, class F>
-EDGERNN_INLINE void for_each_block(const panel_shape& s, std::size_t w, F&& f) {
+EDGERNN_INLINE constexpr void for_each_block(const panel_shape& s, std::size_t w, F&& f) {
   std::size_t j = 0;
   for (std::size_t b = 0; b < s.full_blocks; ++b, j += VMax * w)
     f(regs_t<VMax>{}, j);
@@ -95,9 +95,10 @@ EDGERNN_INLINE void for_each_block(const panel_shape& s, std::size_t w, F&& f) {
 /// g·H + j) for the column block [j0, j0 + nv·W), gates `gates[0..ng)`, in panel order.
 /// Returns the end of what it wrote.
 template <class Reader>
-float* pack_block_rows(float* dst, const Reader& src, std::size_t rows, std::size_t src_cols,
-                       std::size_t h, const std::size_t* gates, std::size_t ng, std::size_t j0,
-                       std::size_t nv, std::size_t w) noexcept {
+constexpr float* pack_block_rows(float* dst, const Reader& src, std::size_t rows,
+                                 std::size_t src_cols, std::size_t h, const std::size_t* gates,
+                                 std::size_t ng, std::size_t j0, std::size_t nv,
+                                 std::size_t w) noexcept {
   for (std::size_t k = 0; k < rows; ++k) {
     for (std::size_t g = 0; g < ng; ++g) {
       for (std::size_t c = 0; c < nv * w; ++c) {
@@ -112,8 +113,8 @@ float* pack_block_rows(float* dst, const Reader& src, std::size_t rows, std::siz
 /// Packs a bias vector (src_cols floats, gate g's unit j at g·H + j) for `gates` into
 /// `ng` rows of `hp` floats, zero past H.
 template <class Reader>
-void pack_bias(float* dst, const Reader& src, std::size_t h, std::size_t hp,
-               const std::size_t* gates, std::size_t ng) noexcept {
+constexpr void pack_bias(float* dst, const Reader& src, std::size_t h, std::size_t hp,
+                         const std::size_t* gates, std::size_t ng) noexcept {
   for (std::size_t g = 0; g < ng; ++g) {
     for (std::size_t j = 0; j < hp; ++j)
       dst[g * hp + j] = j < h ? src[gates[g] * h + j] : 0.0f;

@@ -1,0 +1,37 @@
+// edgernn io: whole-file reads and all-or-nothing writes.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace edgernn::io {
+
+/// The bytes of a file; throws io::error naming it if it cannot be read.
+std::vector<unsigned char> read_file(const std::string& path);
+
+/// Writes a file all or nothing: into a temporary file beside it, then renamed over `path`,
+/// so a failure (or a crash) never leaves a partial file. Throws io::error.
+void write_file_atomic(const std::string& path, const void* data, std::size_t size);
+inline void write_file_atomic(const std::string& path, const std::string& text) {
+  write_file_atomic(path, text.data(), text.size());
+}
+
+/// A file being written through a temporary beside it: commit() renames it into place; if
+/// commit() is never reached (an exception, an early return) the temporary is removed.
+class atomic_file {
+ public:
+  explicit atomic_file(std::string path);
+  ~atomic_file();
+  atomic_file(const atomic_file&) = delete;
+  atomic_file& operator=(const atomic_file&) = delete;
+  std::FILE* get() const noexcept { return f_; }
+  /// Flushes, closes and renames over the destination. Throws io::error.
+  void commit();
+
+ private:
+  std::string path_, tmp_;
+  std::FILE* f_ = nullptr;
+};
+
+}  // namespace edgernn::io

@@ -1,0 +1,270 @@
+// The `edgernn` command end to end: golden cases through convert + run, the JSON round trip,
+// and bad input of every kind — one line on stderr naming the file and field, a non-zero
+// exit, and no output file.
+#include <doctest/doctest.h>
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "io/files.hpp"
+#include "io/keras_json.hpp"
+#include "io/model_file.hpp"
+#include "support/csv.hpp"
+
+namespace {
+
+const std::string tool = EDGERNN_CLI_PATH;
+const std::string golden = std::string(EDGERNN_TEST_DATA_DIR) + "/golden/";
+// ctest runs test cases in parallel processes: each gets its own directory.
+const std::string scratch = [] {
+  const std::string dir = std::string(EDGERNN_TEST_SCRATCH_DIR) + "/" + std::to_string(getpid());
+  ::mkdir(EDGERNN_TEST_SCRATCH_DIR, 0755);
+  ::mkdir(dir.c_str(), 0755);
+  return dir;
+}();
+
+struct result {
+  int code = -1;
+  std::string err;  // stderr
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+// Runs `edgernn <args>` through the shell; stdout goes where args say, stderr is captured.
+result cli(const std::string& args) {
+  const std::string err = scratch + "/stderr.txt";
+  const std::string cmd = "'" + tool + "' " + args + " 2> '" + err + "'";
+  const int rc = std::system(cmd.c_str());
+  result r;
+  r.code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  r.err = slurp(err);
+  return r;
+}
+
+std::string path(const std::string& name) {
+  return scratch + "/" + name;
+}
+
+void write(const std::string& name, const std::string& text) {
+  std::ofstream(path(name), std::ios::binary) << text;
+}
+
+// One line, naming `file` and containing `field`.
+void check_one_line_error(const result& r, const std::string& file, const std::string& field) {
+  CAPTURE(r.err);
+  CHECK(r.code != 0);
+  CHECK(r.err.find(file) != std::string::npos);
+  CHECK(r.err.find(field) != std::string::npos);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+}
+
+}  // namespace
+
+TEST_CASE("golden cases through `edgernn convert` and `edgernn run`") {
+  for (const char* name :
+       {"srnn_tanh_h17_i1_sine", "srnn_relu_h8_i1", "lstm_h3_i3", "lstm_h32_i1_d2",
+        "lstm_h64_i1_t5000", "gru_h8_i8", "gru_h17_i1", "stack_lstm16_gru8_d1"}) {
+    CAPTURE(name);
+    const std::string dir = golden + name + "/";
+    const std::string ern = path(std::string(name) + ".ern");
+    const std::string out = path(std::string(name) + ".out.csv");
+    REQUIRE(cli("convert '" + dir + "model.json' -o '" + ern + "'").code == 0);
+    REQUIRE(cli("run '" + ern + "' --input '" + dir + "input.csv' --output '" + out + "'").code ==
+            0);
+    const auto got = edgernn::test::read_csv(out);
+    const auto want = edgernn::test::read_csv(dir + "expected.csv");
+    REQUIRE(got.size() == want.size());
+    for (std::size_t t = 0; t < got.size(); ++t) {
+      REQUIRE(got[t].size() == want[t].size());
+      for (std::size_t j = 0; j < got[t].size(); ++j) {
+        REQUIRE(std::fabs(got[t][j] - want[t][j]) <= 1e-5 + 1e-4 * std::fabs(want[t][j]));
+      }
+    }
+  }
+}
+
+TEST_CASE("JSON -> model file -> JSON keeps every weight bit") {
+  for (const char* name : {"gru_h8_i8", "stack_lstm16_gru8_d1", "srnn_tanh_h17_i1_sine"}) {
+    CAPTURE(name);
+    const std::string src = golden + name + "/model.json";
+    REQUIRE(cli("convert '" + src + "' -o '" + path("rt.ern") + "'").code == 0);
+    REQUIRE(cli("convert '" + path("rt.ern") + "' -o '" + path("rt.json") + "'").code == 0);
+    const auto a = edgernn::io::read_keras_json(src);
+    const auto b = edgernn::io::read_keras_json(path("rt.json"));
+    REQUIRE(a.layers.size() == b.layers.size());
+    for (std::size_t i = 0; i < a.layers.size(); ++i) {
+      CHECK(a.layers[i].kernel == b.layers[i].kernel);  // float ==: same values, same bits
+      CHECK(a.layers[i].recurrent == b.layers[i].recurrent);
+      CHECK(a.layers[i].bias == b.layers[i].bias);
+    }
+    // And the second trip writes the same bytes as the first.
+    REQUIRE(cli("convert '" + path("rt.json") + "' -o '" + path("rt2.ern") + "'").code == 0);
+    CHECK(slurp(path("rt.ern")) == slurp(path("rt2.ern")));
+  }
+}
+
+TEST_CASE("RTNeural-style JSON: dense without bias, activation layers, time-distributed-dense") {
+  write("rt.json", R"({"in_shape": [null, 2], "layers": [
+    {"type": "time-distributed-dense", "activation": "", "shape": [null, 3],
+     "weights": [[[0.5, -0.25, 1.0], [0.125, 2.0, -1.0]]]},
+    {"type": "activation", "activation": "tanh", "shape": [null, 3], "weights": []},
+    {"type": "gru", "activation": "tanh", "shape": [null, null, 1],
+     "weights": [[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6], [0.7, 0.8, 0.9]], [[0.1, -0.1, 0.2]],
+                 [[0.0, 0.1, -0.1]]]}]})");
+  REQUIRE(cli("convert '" + path("rt.json") + "' -o '" + path("rt.ern") + "'").code == 0);
+  const auto m = edgernn::io::read_model_file(path("rt.ern"));
+  REQUIRE(m.layers.size() == 2);
+  CHECK(m.layers[0].act == edgernn::activation::tanh);
+  CHECK(m.layers[0].bias == std::vector<float>{0.0f, 0.0f, 0.0f});
+  CHECK_FALSE(m.layers[1].reset_after);  // one bias row of 3H
+  write("in.csv", "1,2\n0.5,-0.5\n");
+  CHECK(cli("run '" + path("rt.ern") + "' -i '" + path("in.csv") + "' -o '" + path("o.csv") + "'")
+            .code == 0);
+  CHECK(edgernn::test::read_csv(path("o.csv")).size() == 2);
+}
+
+TEST_CASE("`edgernn info` and `export-header` describe the model") {
+  const std::string ern = path("info.ern");
+  REQUIRE(cli("convert '" + golden + "lstm_h32_i1_d2/model.json' -o '" + ern + "'").code == 0);
+  REQUIRE(cli("info '" + ern + "' > '" + path("info.txt") + "'").code == 0);
+  const std::string info = slurp(path("info.txt"));
+  CHECK(info.find("4418") != std::string::npos);  // parameters: 4·32·(1 + 32 + 1) + 32·2 + 2
+  CHECK(info.find("CRC-32") != std::string::npos);
+  CHECK(info.find("lstm") != std::string::npos);
+  REQUIRE(cli("export-header '" + ern + "' -o '" + path("lstm32.hpp") + "' --name lstm32").code ==
+          0);
+  const std::string h = slurp(path("lstm32.hpp"));
+  CHECK(h.find("namespace lstm32") != std::string::npos);
+  CHECK(h.find("edgernn::Lstm<1, 32>") != std::string::npos);
+  check_one_line_error(cli("export-header '" + ern + "' -o '" + path("x.hpp") + "' --name 9lives"),
+                       "--name", "identifier");
+  CHECK_FALSE(exists(path("x.hpp")));
+}
+
+TEST_CASE("bad model files: one line naming file and field, non-zero exit, no output") {
+  const std::string good = path("good.ern");
+  REQUIRE(cli("convert '" + golden + "gru_h8_i8/model.json' -o '" + good + "'").code == 0);
+  const std::string bytes = slurp(good);
+  write("in8.csv", "1,2,3,4,5,6,7,8\n");
+
+  write("trunc.ern", bytes.substr(0, bytes.size() / 2));
+  check_one_line_error(cli("run '" + path("trunc.ern") + "' -i '" + path("in8.csv") + "' -o '" +
+                           path("o1.csv") + "'"),
+                       "trunc.ern", "truncated");
+  CHECK_FALSE(exists(path("o1.csv")));
+
+  std::string flipped = bytes;
+  flipped[200] = static_cast<char>(flipped[200] ^ 0x10);
+  write("flip.ern", flipped);
+  check_one_line_error(cli("run '" + path("flip.ern") + "' -i '" + path("in8.csv") + "' -o '" +
+                           path("o2.csv") + "'"),
+                       "flip.ern", "checksum");
+  CHECK_FALSE(exists(path("o2.csv")));
+
+  std::string magic = bytes;
+  magic[0] = 'X';
+  write("magic.ern", magic);
+  check_one_line_error(cli("info '" + path("magic.ern") + "'"), "magic.ern", "JSON");
+
+  check_one_line_error(cli("info '" + path("missing.ern") + "'"), "missing.ern", "cannot open");
+}
+
+TEST_CASE("bad JSON models: missing keys, wrong shapes, unknown types and activations") {
+  const std::string base =
+      R"({"in_shape": [null, null, 1], "layers": [{"type": "dense", "activation": "", "shape": [null, null, 2], "weights": [[[0.5, 1.0]], [0.0, 0.1]]}]})";
+  struct bad {
+    const char* name;
+    std::string text;
+    const char* field;
+  } cases[] = {
+      {"nojson", "{ not json", "not valid JSON"},
+      {"nolayers", R"({"in_shape": [null, null, 1]})", "layers"},
+      {"noinshape", R"({"layers": []})", "in_shape"},
+      {"noweights",
+       R"({"in_shape": [null, null, 1], "layers": [{"type": "dense", "activation": "", "shape": [null, null, 2]}]})",
+       "weights"},
+      {"shape",
+       R"({"in_shape": [null, null, 1], "layers": [{"type": "dense", "activation": "", "shape": [null, null, 3], "weights": [[[0.5, 1.0]], [0.0, 0.1]]}]})",
+       "weights[0][0]"},
+      {"unknowntype",
+       R"({"in_shape": [null, null, 1], "layers": [{"type": "conv1d", "activation": "", "shape": [null, null, 2], "weights": []}]})",
+       "conv1d"},
+      {"unknownact",
+       R"({"in_shape": [null, null, 1], "layers": [{"type": "dense", "activation": "swish", "shape": [null, null, 2], "weights": [[[0.5, 1.0]], [0.0, 0.1]]}]})",
+       "swish"},
+      {"lstmact",
+       R"({"in_shape": [null, null, 1], "layers": [{"type": "lstm", "activation": "relu", "shape": [null, null, 1], "weights": [[[1,1,1,1]], [[1,1,1,1]], [0,0,0,0]]}]})",
+       "relu"},
+      {"text",
+       R"({"in_shape": [null, null, 1], "layers": [{"type": "dense", "activation": "", "shape": [null, null, 2], "weights": [[["a", 1.0]], [0.0, 0.1]]}]})",
+       "weights[0][0][0]"},
+      {"huge",
+       R"({"in_shape": [null, null, 1], "layers": [{"type": "dense", "activation": "", "shape": [null, null, 99999999999], "weights": []}]})",
+       "too large"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    const std::string file = std::string(c.name) + ".json";
+    write(file, c.text);
+    const std::string out = path(std::string(c.name) + ".ern");
+    check_one_line_error(cli("convert '" + path(file) + "' -o '" + out + "'"), file, c.field);
+    CHECK_FALSE(exists(out));
+  }
+  write("base.json", base);
+  CHECK(cli("convert '" + path("base.json") + "' -o '" + path("base.ern") + "'").code == 0);
+}
+
+TEST_CASE("bad CSV input: column count, empty lines, text, NaN") {
+  const std::string ern = path("csv.ern");
+  REQUIRE(cli("convert '" + golden + "lstm_h3_i3/model.json' -o '" + ern + "'").code == 0);
+  struct bad {
+    const char* name;
+    const char* text;
+    const char* field;
+  } cases[] = {
+      {"cols", "1,2,3\n4,5\n", "csv_cols.csv:2"},
+      {"empty", "1,2,3\n\n4,5,6\n", "empty line"},
+      {"text", "1,2,3\n4,x,6\n", "column 2"},
+      {"nan", "1,2,3\nnan,5,6\n", "finite"},
+      {"extra", "1,2,3,4\n", "expected 3 columns, found 4"},
+      {"none", "", "no rows"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    const std::string file = std::string("csv_") + c.name + ".csv";
+    write(file, c.text);
+    const std::string out = path(std::string("csv_") + c.name + ".out");
+    check_one_line_error(cli("run '" + ern + "' -i '" + path(file) + "' -o '" + out + "'"), file,
+                         c.field);
+    CHECK_FALSE(exists(out));
+  }
+}
+
+TEST_CASE("`edgernn run` streams a million rows in constant memory, stdin to stdout") {
+  const std::string ern = path("stream.ern");
+  REQUIRE(cli("convert '" + golden + "srnn_relu_h8_i1/model.json' -o '" + ern + "'").code == 0);
+  // awk makes the rows; the output only gets counted: nothing is held in memory by the test.
+  const std::string cmd =
+      "awk 'BEGIN { for (i = 0; i < 1000000; i++) printf \"%.6f\\n\", sin(i * 0.01) }' | '" + tool +
+      "' run '" + ern + "' | wc -l > '" + path("count.txt") + "'";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  CHECK(std::stol(slurp(path("count.txt"))) == 1000000);
+}

@@ -1,0 +1,41 @@
+#include "cli_util.hpp"
+
+#include <cctype>
+
+#include "edgernn/format.hpp"
+#include "io/files.hpp"
+#include "io/keras_json.hpp"
+#include "io/model_file.hpp"
+
+namespace edgernn::cli {
+
+io::model_desc read_any_model(const std::string& path) {
+  const std::vector<unsigned char> bytes = io::read_file(path);
+  if (bytes.size() >= 4 && bytes[0] == format::magic[0] && bytes[1] == format::magic[1] &&
+      bytes[2] == format::magic[2] && bytes[3] == format::magic[3]) {
+    return io::decode_model(bytes.data(), bytes.size(), path);
+  }
+  std::size_t i = 0;
+  while (i < bytes.size() && std::isspace(bytes[i]))
+    ++i;
+  if (i < bytes.size() && bytes[i] == '{') {
+    return io::parse_keras_json(std::string(bytes.begin(), bytes.end()), path);
+  }
+  throw io::error(path + ": neither an edgernn model file (.ern) nor a JSON model");
+}
+
+bool is_json_path(const std::string& path) {
+  return path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
+}
+
+std::string identifier_from_path(const std::string& path) {
+  std::string stem = path.substr(path.find_last_of('/') + 1);
+  stem = stem.substr(0, stem.find('.'));
+  std::string id;
+  for (char c : stem)
+    id += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  if (id.empty() || std::isdigit(static_cast<unsigned char>(id[0]))) id = "model_" + id;
+  return id;
+}
+
+}  // namespace edgernn::cli
