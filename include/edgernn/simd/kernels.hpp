@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstring>
 #include <type_traits>
+#include <utility>
 
 #include "edgernn/simd/activations.hpp"
 
@@ -31,6 +32,10 @@ struct weights {
   constexpr weights(const float* d, std::size_t n) noexcept : data(d), size(n) {}
   template <std::size_t N>
   constexpr weights(const float (&a)[N]) noexcept : data(a), size(N) {}  // NOLINT: implicit
+  /// Any contiguous container of floats (std::vector, std::array, ...).
+  template <class C, class = decltype(static_cast<const float*>(std::declval<const C&>().data())),
+            class = decltype(std::size_t{std::declval<const C&>().size()})>
+  constexpr weights(const C& c) noexcept : data(c.data()), size(c.size()) {}  // NOLINT: implicit
 };
 
 namespace detail {

@@ -1,0 +1,193 @@
+// Per-step latency of every cell at every size in tests/support/sizes.hpp, each followed by
+// Dense(1): the static Model with this build's kernels, the same with the scalar kernels,
+// DynamicModel, and run() over 1000-step sequences.
+//
+// Counters (all from CPU time, so time the process spends descheduled on a shared machine
+// does not count):
+//   ns/step      time per step (shown with an SI prefix: 28.1n = 28.1 ns)
+//   GFLOP/s      2 flops per multiply-add of the step
+//   %peak        of the single-core FMA peak measured by this binary
+//   %ceiling     of the weight-streaming ceiling: weight bytes per step ÷ the measured read
+//                bandwidth of the cache level the weights fit in
+//
+// Run: build/release/bench/edgernn_bench --benchmark_repetitions=5
+//      --benchmark_report_aggregates_only=true   (medians are what the README quotes)
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "edgernn/edgernn.hpp"
+#include "probes.hpp"
+#include "support/sizes.hpp"
+
+namespace {
+
+using namespace edgernn;
+using act = activation;
+using scalar = simd::scalar;
+
+enum class cell { simple_rnn, lstm, gru };
+
+constexpr std::size_t gates(cell c) {
+  return c == cell::lstm ? 4 : c == cell::gru ? 3 : 1;
+}
+constexpr const char* name(cell c) {
+  return c == cell::lstm ? "lstm" : c == cell::gru ? "gru" : "simple_rnn";
+}
+
+template <cell C, std::size_t In, std::size_t H, class Arch>
+struct model_of;
+template <std::size_t In, std::size_t H, class Arch>
+struct model_of<cell::simple_rnn, In, H, Arch> {
+  using type = Model<SimpleRnn<In, H, act::tanh, Arch>, Dense<H, 1, act::linear, Arch>>;
+};
+template <std::size_t In, std::size_t H, class Arch>
+struct model_of<cell::lstm, In, H, Arch> {
+  using type = Model<Lstm<In, H, Arch>, Dense<H, 1, act::linear, Arch>>;
+};
+template <std::size_t In, std::size_t H, class Arch>
+struct model_of<cell::gru, In, H, Arch> {
+  using type = Model<Gru<In, H, true, Arch>, Dense<H, 1, act::linear, Arch>>;
+};
+
+// Small deterministic weights: the values do not change the time, NaN-free is all we need.
+void fill(std::vector<float>& v, float scale) {
+  for (std::size_t i = 0; i < v.size(); ++i)
+    v[i] = scale * std::sin(0.7f * static_cast<float>(i));
+}
+
+struct keras {
+  std::vector<float> k, u, b, dk, db;
+  keras(cell c, std::size_t in, std::size_t h)
+      : k(in * gates(c) * h),
+        u(h * gates(c) * h),
+        b((c == cell::gru ? 2 : 1) * gates(c) * h),
+        dk(h),
+        db(1) {
+    fill(k, 0.3f);
+    fill(u, 0.5f / std::sqrt(static_cast<float>(h)));
+    fill(b, 0.1f);
+    fill(dk, 0.2f);
+  }
+};
+
+void counters(benchmark::State& state, cell c, std::size_t in, std::size_t h,
+              std::size_t weight_bytes, std::size_t steps) {
+  const double flops = 2.0 * static_cast<double>(gates(c) * h * (in + h) + h);
+  const double n = static_cast<double>(state.iterations() * steps);
+  const double ceiling_s =
+      static_cast<double>(weight_bytes) / (bench::bandwidth_for(weight_bytes) * 1e9);
+  using C = benchmark::Counter;
+  state.counters["ns/step"] = C(n, C::kIsRate | C::kInvert);
+  state.counters["GFLOP/s"] = C(n * flops / 1e9, C::kIsRate);
+  state.counters["%peak"] = C(n * flops / (bench::peak_gflops() * 1e9) * 100, C::kIsRate);
+  state.counters["%ceiling"] = C(n * ceiling_s * 100, C::kIsRate);
+  state.counters["weight_KiB"] = static_cast<double>(weight_bytes) / 1024.0;
+}
+
+template <cell C, std::size_t In, std::size_t H, class Arch>
+void bm_static(benchmark::State& state) {
+  using M = typename model_of<C, In, H, Arch>::type;
+  auto m = std::make_unique<M>();
+  keras w(C, In, H);
+  if (m->template layer<0>().set_weights(w.k, w.u, w.b) != status::ok ||
+      m->template layer<1>().set_weights(w.dk, w.db) != status::ok) {
+    state.SkipWithError("set_weights failed");
+    return;
+  }
+  std::vector<float> x(In, 0.25f);
+  float y = 0;
+  for (auto _ : state) {
+    m->step(x.data(), &y);
+    benchmark::DoNotOptimize(y);
+  }
+  counters(state, C, In, H, M::weight_bytes, 1);
+}
+
+template <cell C, std::size_t In, std::size_t H>
+void bm_dynamic(benchmark::State& state) {
+  const layer_spec specs[] = {{C == cell::lstm  ? layer_kind::lstm
+                               : C == cell::gru ? layer_kind::gru
+                                                : layer_kind::simple_rnn,
+                               act::tanh, true, In, H},
+                              {layer_kind::dense, act::linear, true, H, 1}};
+  DynamicModel m;
+  keras w(C, In, H);
+  if (m.init(specs, 2) != status::ok ||
+      m.set_weights(0, {w.k.data(), w.k.size()}, {w.u.data(), w.u.size()},
+                    {w.b.data(), w.b.size()}) != status::ok ||
+      m.set_weights(1, {w.dk.data(), w.dk.size()}, {}, {w.db.data(), 1}) != status::ok) {
+    state.SkipWithError("init failed");
+    return;
+  }
+  std::vector<float> x(In, 0.25f);
+  float y = 0;
+  for (auto _ : state) {
+    m.step(x.data(), &y);
+    benchmark::DoNotOptimize(y);
+  }
+  using M = typename model_of<C, In, H, simd::default_arch>::type;
+  counters(state, C, In, H, M::weight_bytes, 1);
+}
+
+template <cell C, std::size_t In, std::size_t H>
+void bm_sequence(benchmark::State& state) {
+  using M = typename model_of<C, In, H, simd::default_arch>::type;
+  auto m = std::make_unique<M>();
+  keras w(C, In, H);
+  if (m->template layer<0>().set_weights(w.k, w.u, w.b) != status::ok ||
+      m->template layer<1>().set_weights(w.dk, w.db) != status::ok) {
+    state.SkipWithError("set_weights failed");
+    return;
+  }
+  constexpr std::size_t T = 1000;
+  std::vector<float> x(T * In), y(T);
+  fill(x, 1.0f);
+  for (auto _ : state) {
+    m->run(x.data(), y.data(), T);
+    benchmark::DoNotOptimize(y.data());
+  }
+  counters(state, C, In, H, M::weight_bytes, T);
+}
+
+template <cell C, std::size_t In, std::size_t H>
+void register_size() {
+  const std::string size = "/H:" + std::to_string(H) + "/In:" + std::to_string(In);
+  const std::string arch = simd::ops<simd::default_arch>::name();
+  benchmark::RegisterBenchmark((std::string(name(C)) + size + "/static/" + arch).c_str(),
+                               bm_static<C, In, H, simd::default_arch>);
+  benchmark::RegisterBenchmark((std::string(name(C)) + size + "/static/scalar").c_str(),
+                               bm_static<C, In, H, scalar>);
+  benchmark::RegisterBenchmark((std::string(name(C)) + size + "/dynamic/" + arch).c_str(),
+                               bm_dynamic<C, In, H>);
+  benchmark::RegisterBenchmark((std::string(name(C)) + size + "/sequence/" + arch).c_str(),
+                               bm_sequence<C, In, H>);
+}
+
+void register_all() {
+#define EDGERNN_REGISTER(H, In)             \
+  register_size<cell::simple_rnn, In, H>(); \
+  register_size<cell::lstm, In, H>();       \
+  register_size<cell::gru, In, H>();
+  EDGERNN_BENCH_SIZES(EDGERNN_REGISTER)
+#undef EDGERNN_REGISTER
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  benchmark::AddCustomContext("kernels", simd::ops<simd::default_arch>::name());
+  benchmark::AddCustomContext("peak_gflops", std::to_string(bench::peak_gflops()));
+  for (std::size_t kib : {16u, 384u, 8192u}) {
+    benchmark::AddCustomContext("read_GBps_" + std::to_string(kib) + "KiB",
+                                std::to_string(bench::read_bandwidth(kib << 10)));
+  }
+  register_all();
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

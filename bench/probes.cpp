@@ -1,0 +1,95 @@
+#include "probes.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <memory>
+#include <vector>
+
+#include "edgernn/simd/arch.hpp"
+
+namespace edgernn::bench {
+
+namespace {
+
+// Thread CPU time: on a shared machine, time spent descheduled is not the kernel's.
+double now() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+using O = simd::ops<simd::default_arch>;
+
+}  // namespace
+
+double peak_gflops() {
+  static const double value = [] {
+    // 12 independent FMA chains: more than latency × throughput on every x86 and ARM core.
+    typename O::reg a[12];
+    for (int i = 0; i < 12; ++i)
+      a[i] = O::broadcast(1.0f + 0.001f * static_cast<float>(i));
+    // Through volatiles, so the compiler cannot fold the chains.
+    volatile float vb = 0.9999999f, vc = 1e-7f;
+    const auto b = O::broadcast(vb), c = O::broadcast(vc);
+    double best = 0;
+    for (int rep = 0; rep < 7; ++rep) {
+      const long n = 2000000;
+      const double t0 = now();
+      for (long i = 0; i < n; ++i) {
+        for (int k = 0; k < 12; ++k)
+          a[k] = O::fma(a[k], b, c);
+      }
+      const double t = now() - t0;
+      best = std::max(best, static_cast<double>(n) * 12 * O::width * 2 / t / 1e9);
+    }
+    float sink = 0;
+    for (auto& v : a)
+      sink += O::sum(v);
+    return sink == 12345.0f ? 0.0 : best;
+  }();
+  return value;
+}
+
+double read_bandwidth(std::size_t bytes) {
+  const std::size_t n =
+      std::max<std::size_t>(bytes / sizeof(float) / (4 * O::width), 1) * 4 * O::width;
+  std::unique_ptr<float[]> mem(new float[n + 16]);
+  float* p = mem.get();
+  while (reinterpret_cast<std::uintptr_t>(p) % 64 != 0)
+    ++p;
+  for (std::size_t i = 0; i < n; ++i)
+    p[i] = 1e-3f * static_cast<float>(i % 97);
+  const std::size_t passes = std::max<std::size_t>(1, (std::size_t{256} << 20) / (n * 4));
+  double best = 0;
+  float sink = 0;
+  for (int rep = 0; rep < 5; ++rep) {
+    typename O::reg s0 = O::broadcast(0), s1 = s0, s2 = s0, s3 = s0;
+    const double t0 = now();
+    for (std::size_t pass = 0; pass < passes; ++pass) {
+      for (std::size_t i = 0; i < n; i += 4 * O::width) {
+        s0 = s0 + O::load(p + i);
+        s1 = s1 + O::load(p + i + O::width);
+        s2 = s2 + O::load(p + i + 2 * O::width);
+        s3 = s3 + O::load(p + i + 3 * O::width);
+      }
+    }
+    const double t = now() - t0;
+    sink += O::sum((s0 + s1) + (s2 + s3));
+    best = std::max(best, static_cast<double>(passes) * static_cast<double>(n) * 4 / t / 1e9);
+  }
+  return sink == 12345.0f ? 0.0 : best;
+}
+
+double bandwidth_for(std::size_t bytes) {
+  static const double l1 = read_bandwidth(16 << 10);
+  static const double l2 = read_bandwidth(384 << 10);
+  static const double l3 = read_bandwidth(8 << 20);
+  static const double mem = read_bandwidth(256 << 20);
+  if (bytes <= (24u << 10)) return l1;
+  if (bytes <= (768u << 10)) return l2;
+  if (bytes <= (16u << 20)) return l3;
+  return mem;
+}
+
+}  // namespace edgernn::bench
