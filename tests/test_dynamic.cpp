@@ -1,6 +1,7 @@
 // DynamicModel: validation at init, the caller-buffer mode, and agreement with Model<...>.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstring>
 #include <memory>
 #include <vector>

@@ -4,6 +4,7 @@
 // project's tolerance of PyTorch's.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstring>
 #include <string>
 #include <vector>

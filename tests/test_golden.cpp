@@ -2,6 +2,7 @@
 // within |a − e| ≤ 1e-5 + 1e-4·|e|, the project's tolerance against float64.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <string>
 
 #include "io/keras_json.hpp"

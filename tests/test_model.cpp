@@ -2,6 +2,7 @@
 // memory formula) and stacked models against the reference.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstring>
 #include <memory>
 #include <vector>

@@ -217,8 +217,17 @@ class BasicDynamicModel {
   /// Must follow a successful init().
   void step(const float* in, float* out) noexcept {
     const std::size_t ni = layers_[0].spec.in;
+    // GCC 12 vectorizes this runtime-bound loop and, when the caller passes the address of a
+    // single float, warns that the (never taken) vector path reads it uninitialized.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
     for (std::size_t i = 0; i < ni; ++i)
       in_[i] = in[i] * in_scale_[i] + in_offset_[i];
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
     const float* y = in_;
     for (std::size_t i = 0; i < n_; ++i)
       y = step_layer(layers_[i], y);

@@ -7,6 +7,7 @@
 // loops, used by the gradient checks.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 
 #include "edgernn/simd/activations.hpp"
