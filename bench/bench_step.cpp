@@ -17,10 +17,14 @@
 #include <cmath>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "edgernn/edgernn.hpp"
 #include "probes.hpp"
+#if EDGERNN_BENCH_DISPATCH
+#include "dispatch.hpp"
+#endif
 #include "support/sizes.hpp"
 
 namespace {
@@ -31,6 +35,14 @@ using scalar = simd::scalar;
 
 enum class cell { simple_rnn, lstm, gru };
 
+#if EDGERNN_BENCH_DISPATCH
+// dispatch::Model with its constructor argument named for bm_dynamic.
+struct dispatched : dispatch::Model {
+  using isa_type = dispatch::isa;
+  explicit dispatched(dispatch::isa i) : dispatch::Model(i) {}
+};
+#endif
+
 constexpr std::size_t gates(cell c) {
   return c == cell::lstm ? 4 : c == cell::gru ? 3 : 1;
 }
@@ -38,6 +50,7 @@ constexpr const char* name(cell c) {
   return c == cell::lstm ? "lstm" : c == cell::gru ? "gru" : "simple_rnn";
 }
 
+// The layer types under test: `Arch` explicit, or (void) the defaults a user gets.
 template <cell C, std::size_t In, std::size_t H, class Arch>
 struct model_of;
 template <std::size_t In, std::size_t H, class Arch>
@@ -51,6 +64,31 @@ struct model_of<cell::lstm, In, H, Arch> {
 template <std::size_t In, std::size_t H, class Arch>
 struct model_of<cell::gru, In, H, Arch> {
   using type = Model<Gru<In, H, true, Arch>, Dense<H, 1, act::linear, Arch>>;
+};
+template <std::size_t In, std::size_t H>
+struct model_of<cell::simple_rnn, In, H, void> {
+  using type = Model<SimpleRnn<In, H, act::tanh>, Dense<H, 1>>;
+};
+template <std::size_t In, std::size_t H>
+struct model_of<cell::lstm, In, H, void> {
+  using type = Model<Lstm<In, H>, Dense<H, 1>>;
+};
+template <std::size_t In, std::size_t H>
+struct model_of<cell::gru, In, H, void> {
+  using type = Model<Gru<In, H>, Dense<H, 1>>;
+};
+// Binary16 weights with the default kernels for each size.
+template <std::size_t In, std::size_t H>
+struct model_of<cell::simple_rnn, In, H, f16> {
+  using type = Model<SimpleRnn<In, H, act::tanh, f16>, Dense<H, 1, act::linear, f16>>;
+};
+template <std::size_t In, std::size_t H>
+struct model_of<cell::lstm, In, H, f16> {
+  using type = Model<Lstm<In, H, f16>, Dense<H, 1, act::linear, f16>>;
+};
+template <std::size_t In, std::size_t H>
+struct model_of<cell::gru, In, H, f16> {
+  using type = Model<Gru<In, H, true, f16>, Dense<H, 1, act::linear, f16>>;
 };
 
 // Small deterministic weights: the values do not change the time, NaN-free is all we need.
@@ -107,14 +145,21 @@ void bm_static(benchmark::State& state) {
   counters(state, C, In, H, M::weight_bytes, 1);
 }
 
-template <cell C, std::size_t In, std::size_t H>
-void bm_dynamic(benchmark::State& state) {
+// DynamicModel, or dispatch::Model (kernels picked at run time) when `isa` is given.
+template <cell C, std::size_t In, std::size_t H, class Dyn>
+void bm_dynamic(benchmark::State& state, int isa) {
   const layer_spec specs[] = {{C == cell::lstm  ? layer_kind::lstm
                                : C == cell::gru ? layer_kind::gru
                                                 : layer_kind::simple_rnn,
                                act::tanh, true, In, H},
                               {layer_kind::dense, act::linear, true, H, 1}};
-  DynamicModel m;
+  std::unique_ptr<Dyn> owner;
+  if constexpr (std::is_same<Dyn, DynamicModel>::value) {
+    owner = std::make_unique<Dyn>();
+  } else {
+    owner = std::make_unique<Dyn>(static_cast<typename Dyn::isa_type>(isa));
+  }
+  Dyn& m = *owner;
   keras w(C, In, H);
   if (m.init(specs, 2) != status::ok ||
       m.set_weights(0, {w.k.data(), w.k.size()}, {w.u.data(), w.u.size()},
@@ -129,13 +174,13 @@ void bm_dynamic(benchmark::State& state) {
     m.step(x.data(), &y);
     benchmark::DoNotOptimize(y);
   }
-  using M = typename model_of<C, In, H, simd::default_arch>::type;
+  using M = typename model_of<C, In, H, void>::type;
   counters(state, C, In, H, M::weight_bytes, 1);
 }
 
-template <cell C, std::size_t In, std::size_t H>
+template <cell C, std::size_t In, std::size_t H, class K>
 void bm_sequence(benchmark::State& state) {
-  using M = typename model_of<C, In, H, simd::default_arch>::type;
+  using M = typename model_of<C, In, H, K>::type;
   auto m = std::make_unique<M>();
   keras w(C, In, H);
   if (m->template layer<0>().set_weights(w.k, w.u, w.b) != status::ok ||
@@ -153,18 +198,41 @@ void bm_sequence(benchmark::State& state) {
   counters(state, C, In, H, M::weight_bytes, T);
 }
 
+template <class Arch>
+std::string arch_name() {
+  return simd::ops<Arch>::name();
+}
+
 template <cell C, std::size_t In, std::size_t H>
 void register_size() {
-  const std::string size = "/H:" + std::to_string(H) + "/In:" + std::to_string(In);
-  const std::string arch = simd::ops<simd::default_arch>::name();
-  benchmark::RegisterBenchmark((std::string(name(C)) + size + "/static/" + arch).c_str(),
-                               bm_static<C, In, H, simd::default_arch>);
-  benchmark::RegisterBenchmark((std::string(name(C)) + size + "/static/scalar").c_str(),
-                               bm_static<C, In, H, scalar>);
-  benchmark::RegisterBenchmark((std::string(name(C)) + size + "/dynamic/" + arch).c_str(),
-                               bm_dynamic<C, In, H>);
-  benchmark::RegisterBenchmark((std::string(name(C)) + size + "/sequence/" + arch).c_str(),
-                               bm_sequence<C, In, H>);
+  const std::string base =
+      std::string(name(C)) + "/H:" + std::to_string(H) + "/In:" + std::to_string(In) + "/";
+  using chosen = typename model_of<C, In, H, void>::type::template layer_type<0>::arch;
+  const std::string def = arch_name<chosen>();
+  // The kernels the layer types choose by default; the other width this build has; binary16
+  // weights; the scalar kernels (the MCU path, on this CPU); DynamicModel; run() over 1000 steps.
+  benchmark::RegisterBenchmark((base + "static/" + def).c_str(), bm_static<C, In, H, void>);
+  if constexpr (!std::is_same<simd::narrow_arch, simd::default_arch>::value) {
+    using other = typename std::conditional<std::is_same<chosen, simd::narrow_arch>::value,
+                                            simd::default_arch, simd::narrow_arch>::type;
+    benchmark::RegisterBenchmark((base + "static-alt/" + arch_name<other>()).c_str(),
+                                 bm_static<C, In, H, other>);
+  }
+  benchmark::RegisterBenchmark((base + "static-f16/" + def).c_str(), bm_static<C, In, H, f16>);
+  benchmark::RegisterBenchmark((base + "static/scalar").c_str(), bm_static<C, In, H, scalar>);
+  benchmark::RegisterBenchmark((base + "dynamic/" + def).c_str(),
+                               bm_dynamic<C, In, H, DynamicModel>, 0);
+  benchmark::RegisterBenchmark((base + "sequence/" + def).c_str(), bm_sequence<C, In, H, void>);
+#if EDGERNN_BENCH_DISPATCH
+  // The runtime-dispatched kernels (a library built without -march), every ISA this CPU has.
+  if constexpr (C != cell::simple_rnn) {
+    for (dispatch::isa i : dispatch::all_isas) {
+      if (!dispatch::cpu_supports(i)) continue;
+      benchmark::RegisterBenchmark((base + "dispatch/" + dispatch::to_string(i)).c_str(),
+                                   bm_dynamic<C, In, H, dispatched>, static_cast<int>(i));
+    }
+  }
+#endif
 }
 
 void register_all() {

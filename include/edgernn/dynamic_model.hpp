@@ -1,14 +1,17 @@
 // edgernn: DynamicModel, a stack of layers whose sizes are known only at run time.
 //
-// Same kernels and packed layout as the static Model<...>; the sizes come from a layer list
-// (or, through load(), from a model file). Memory: one block, either allocated once by init()
-// (std::malloc) or handed in by the caller, sized by required_bytes(). After init, step(), run()
-// and reset() never allocate.
+// Same kernels and packed layout as the static Model<...>, chosen per layer the same way
+// (simd::arch_for: the 256-bit kernels for small layers of an AVX-512 build; binary16 weights,
+// with the 256-bit kernels, for layers whose spec says so, as an f16 model file's do); the sizes
+// come from a layer list (or, through load(), from a model file). Memory: one block, either
+// allocated once by init() (std::malloc) or handed in by the caller, sized by required_bytes(); it
+// also holds the buffers of run(). After init, step(), run() and reset() never allocate.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <utility>
 
 #include "edgernn/format.hpp"
 
@@ -17,16 +20,26 @@
 #include "edgernn/layers/kind.hpp"
 #include "edgernn/layers/lstm.hpp"
 #include "edgernn/layers/simple_rnn.hpp"
+#include "edgernn/model.hpp"
 #include "edgernn/status.hpp"
 
 namespace edgernn {
 
+namespace detail {
+/// The kernels of one layer: instruction set and weight storage.
+template <class Arch, class T>
+struct kernel_tag {
+  using arch = Arch;
+  using weight = T;
+};
+}  // namespace detail
+
 /// A model whose layer sizes are chosen at run time.
 template <class Arch = simd::default_arch>
 class BasicDynamicModel {
-  using O = simd::ops<Arch>;
-  static constexpr std::size_t W = O::width;
+  using Narrow = simd::narrow_for<Arch>;
   static constexpr std::size_t align = 64;
+  static constexpr std::size_t chunk = detail::run_chunk;
 
  public:
   using arch = Arch;
@@ -34,6 +47,8 @@ class BasicDynamicModel {
   static constexpr std::size_t max_layers = 32;
   /// The largest input or unit count accepted (keeps every size product far from overflow).
   static constexpr std::size_t max_units = 1u << 16;
+  /// Steps run() processes one layer at a time (0: run() is a loop of step()).
+  static constexpr std::size_t sequence_chunk = chunk;
 
   BasicDynamicModel() noexcept = default;
   BasicDynamicModel(const BasicDynamicModel&) = delete;
@@ -77,17 +92,20 @@ class BasicDynamicModel {
     return status::ok;
   }
 
-  /// Bytes init() needs for `specs` (weights, state and alignment slack); 0 if invalid.
+  /// Bytes init() needs for `specs` (weights, state, run() buffers and alignment slack); 0 if
+  /// invalid.
   static std::size_t required_bytes(const layer_spec* specs, std::size_t n) noexcept {
     if (validate(specs, n) != status::ok) return 0;
     std::size_t bytes = align;  // slack to align an arbitrary caller buffer
-    bytes += round(input_floats(specs, n) * sizeof(float));
+    bytes += round(input_floats(specs) * sizeof(float));
     bytes += 2 * round(specs[0].in * sizeof(float)) + 2 * round(specs[n - 1].units * sizeof(float));
     for (std::size_t i = 0; i < n; ++i) {
       const sizes z = layer_sizes(specs[i]);
-      bytes += round(z.weights * sizeof(float)) + round(z.bias * sizeof(float)) +
-               round(z.state * sizeof(float));
+      bytes +=
+          round(z.weight_bytes) + round(z.bias * sizeof(float)) + round(z.state * sizeof(float));
     }
+    const seq_sizes q = sequence_sizes(specs, n);
+    bytes += (2 * chunk * q.row + chunk * q.proj) * sizeof(float);
     return bytes;
   }
 
@@ -117,7 +135,7 @@ class BasicDynamicModel {
   }
 
   /// Sets layer `i`'s weights from Keras arrays (see the layer classes); `recurrent` is
-  /// ignored (pass {}) for dense layers.
+  /// ignored (pass {}) for dense layers. Binary16 layers round float arrays to nearest even.
   [[nodiscard]] status set_weights(std::size_t i, weights kernel, weights recurrent,
                                    weights bias) noexcept {
     if (i >= n_) return status::layer_count_mismatch;
@@ -126,40 +144,45 @@ class BasicDynamicModel {
         (s.kind != layer_kind::dense && recurrent.size != recurrent_floats(s))) {
       return status::size_mismatch;
     }
-    pack(i, detail::plain_floats{kernel.data}, detail::plain_floats{recurrent.data},
-         detail::plain_floats{bias.data});
+    pack(i, detail::read(kernel), detail::read(recurrent), detail::read(bias));
     return status::ok;
   }
 
-  /// Packs layer `i` from already-validated arrays; `Reader` yields float k of each.
+  /// Packs layer `i` from already-validated arrays; `Reader` yields value k of each.
   template <class Reader>
   void pack(std::size_t i, const Reader& kernel, const Reader& recurrent,
             const Reader& bias) noexcept {
     slot& l = layers_[i];
-    const std::size_t in = l.spec.in, u = l.spec.units;
-    switch (l.spec.kind) {
-      case layer_kind::dense:
-        detail::dense_kernel<Arch>::pack(in, u, l.w, l.b, kernel, bias);
-        break;
-      case layer_kind::simple_rnn:
-        detail::simple_rnn_kernel<Arch>::pack(in, u, l.w, l.b, kernel, recurrent, bias);
-        break;
-      case layer_kind::lstm:
-        detail::lstm_kernel<Arch>::pack(in, u, l.w, l.b, kernel, recurrent, bias);
-        break;
-      case layer_kind::gru:
-        if (l.spec.reset_after) {
-          detail::gru_kernel<Arch, true>::pack(in, u, l.w, l.b, kernel, recurrent, bias);
-        } else {
-          detail::gru_kernel<Arch, false>::pack(in, u, l.w, l.b, kernel, recurrent, bias);
-        }
-        break;
-    }
+    with_kernels(l, [&](auto k) {
+      using A = typename decltype(k)::arch;
+      using T = typename decltype(k)::weight;
+      T* w = static_cast<T*>(l.w);
+      const std::size_t in = l.spec.in, u = l.spec.units;
+      switch (l.spec.kind) {
+        case layer_kind::dense:
+          detail::dense_kernel<A, T>::pack(in, u, w, l.b, kernel, bias);
+          break;
+        case layer_kind::simple_rnn:
+          detail::simple_rnn_kernel<A, T>::pack(in, u, w, l.b, kernel, recurrent, bias);
+          break;
+        case layer_kind::lstm:
+          detail::lstm_kernel<A, T>::pack(in, u, w, l.b, kernel, recurrent, bias);
+          break;
+        case layer_kind::gru:
+          if (l.spec.reset_after) {
+            detail::gru_kernel<A, true, T>::pack(in, u, w, l.b, kernel, recurrent, bias);
+          } else {
+            detail::gru_kernel<A, false, T>::pack(in, u, w, l.b, kernel, recurrent, bias);
+          }
+          break;
+      }
+    });
   }
 
   /// Builds the model from a model file's bytes (see format.hpp): validates everything, then
   /// allocates once (or uses `buffer`, if given, of `bytes` ≥ required_bytes) and packs the
-  /// weights. The bytes may be read-only and unaligned; they are not needed afterwards.
+  /// weights. The bytes may be read-only and unaligned; they are not needed afterwards. A file
+  /// with binary16 weights gives binary16 layers.
   [[nodiscard]] status load(const void* file, std::size_t n, format::load_error* err = nullptr,
                             void* buffer = nullptr, std::size_t bytes = 0) noexcept {
     release();
@@ -173,8 +196,7 @@ class BasicDynamicModel {
     if (s != status::ok) return s;
     for (std::size_t i = 0; i < v.layer_count(); ++i) {
       const format::layer_view& l = v.layer(i);
-      pack(i, format::le_floats{l.kernel}, format::le_floats{l.recurrent},
-           format::le_floats{l.bias});
+      pack(i, l.kernel_values(), l.recurrent_values(), l.bias_values());
     }
     for (std::size_t i = 0; i < in_size(); ++i) {
       in_scale_[i] = v.has_input_scaling() ? v.input_scale()[i] : 1.0f;
@@ -193,7 +215,7 @@ class BasicDynamicModel {
   };
   static footprint layer_footprint(const layer_spec& s) noexcept {
     const sizes z = layer_sizes(s);
-    return {(z.weights + z.bias) * sizeof(float), z.state * sizeof(float)};
+    return {z.weight_bytes + z.bias * sizeof(float), z.state * sizeof(float)};
   }
 
   /// Bytes a caller buffer needs to load the model file `file` (0 if the file is invalid).
@@ -208,6 +230,12 @@ class BasicDynamicModel {
 
   std::size_t layer_count() const noexcept { return n_; }
   const layer_spec& layer(std::size_t i) const noexcept { return layers_[i].spec; }
+  /// Name of the kernels layer `i` runs ("avx512bw", "fma3+avx2", ...).
+  const char* layer_kernels(std::size_t i) const noexcept {
+    const char* name = "";
+    with_kernels(layers_[i], [&](auto k) { name = simd::ops<typename decltype(k)::arch>::name(); });
+    return name;
+  }
   std::size_t in_size() const noexcept { return n_ ? layers_[0].spec.in : 0; }
   std::size_t out_size() const noexcept { return n_ ? layers_[n_ - 1].spec.units : 0; }
   /// Bytes of the block in use (allocated or the caller's).
@@ -224,7 +252,7 @@ class BasicDynamicModel {
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
     for (std::size_t i = 0; i < ni; ++i)
-      in_[i] = in[i] * in_scale_[i] + in_offset_[i];
+      in_[i] = detail::affine(in[i], in_scale_[i], in_offset_[i]);
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
@@ -233,14 +261,34 @@ class BasicDynamicModel {
       y = step_layer(layers_[i], y);
     const std::size_t no = layers_[n_ - 1].spec.units;
     for (std::size_t i = 0; i < no; ++i)
-      out[i] = y[i] * out_scale_[i] + out_offset_[i];
+      out[i] = detail::affine(y[i], out_scale_[i], out_offset_[i]);
   }
 
-  /// `steps` time steps, row-major; the same result as calling step() on each row.
+  /// `steps` time steps, row-major; the same result as calling step() on each row, bit for
+  /// bit (see Model::run: chunks of sequence_chunk steps, one layer at a time, the input
+  /// projections of a chunk first). `in` and `out` may not overlap.
   void run(const float* in, float* out, std::size_t steps) noexcept {
     const std::size_t ni = in_size(), no = out_size();
-    for (std::size_t t = 0; t < steps; ++t)
-      step(in + t * ni, out + t * no);
+    if (chunk == 0) {
+      for (std::size_t t = 0; t < steps; ++t)
+        step(in + t * ni, out + t * no);
+      return;
+    }
+    for (std::size_t t0 = 0; t0 < steps; t0 += chunk) {
+      const std::size_t n = steps - t0 < chunk ? steps - t0 : chunk;
+      float* x = seq_a_;
+      float* y = seq_b_;
+      for (std::size_t t = 0; t < n; ++t)
+        for (std::size_t i = 0; i < ni; ++i)
+          x[t * row_ + i] = detail::affine(in[(t0 + t) * ni + i], in_scale_[i], in_offset_[i]);
+      for (std::size_t i = 0; i < n_; ++i) {
+        run_layer(layers_[i], x, y, n);
+        std::swap(x, y);
+      }
+      for (std::size_t t = 0; t < n; ++t)
+        for (std::size_t i = 0; i < no; ++i)
+          out[(t0 + t) * no + i] = detail::affine(x[t * row_ + i], out_scale_[i], out_offset_[i]);
+    }
   }
 
   /// Zeroes every layer's state.
@@ -255,48 +303,103 @@ class BasicDynamicModel {
 
  private:
   struct sizes {
-    std::size_t weights, bias, state;
+    std::size_t weight_bytes, bias, state, out, proj;  // out: floats of the output buffer
+  };
+  struct seq_sizes {
+    std::size_t row, proj;
   };
   struct slot {
     layer_spec spec;
-    float* w;
+    void* w;
     float* b;
     float* state;  // h[2] (recurrent) or y (dense), then c (lstm) or the GRU scratch
     std::size_t state_floats;
-    std::size_t padded;  // Hp
+    std::size_t padded;  // floats of one output buffer (Hp, or the dense output buffer)
     unsigned cur;
+    bool narrow;  // the 256-bit kernels (see simd::arch_for)
   };
 
   static constexpr std::size_t round(std::size_t bytes) noexcept {
     return simd::round_up(bytes, align);
   }
-  static sizes layer_sizes(const layer_spec& s) noexcept {
-    const std::size_t hp = simd::round_up(s.units, W);
-    switch (s.kind) {
-      case layer_kind::dense:
-        return {detail::dense_kernel<Arch>::weight_floats(s.in, s.units),
-                detail::dense_kernel<Arch>::bias_floats(s.units), hp};
-      case layer_kind::simple_rnn:
-        return {detail::simple_rnn_kernel<Arch>::weight_floats(s.in, s.units),
-                detail::simple_rnn_kernel<Arch>::bias_floats(s.units), 2 * hp};
-      case layer_kind::lstm:
-        return {detail::lstm_kernel<Arch>::weight_floats(s.in, s.units),
-                detail::lstm_kernel<Arch>::bias_floats(s.units), 3 * hp};
-      case layer_kind::gru:
-        if (s.reset_after) {
-          using K = detail::gru_kernel<Arch, true>;
-          return {K::weight_floats(s.in, s.units), K::bias_floats(s.units), 2 * hp};
-        } else {
-          using K = detail::gru_kernel<Arch, false>;
-          return {K::weight_floats(s.in, s.units), K::bias_floats(s.units),
-                  2 * hp + K::scratch_floats(s.units)};
-        }
+  // Dense layers choose by their inputs, the others by their units (as simd::arch_for).
+  static bool narrow_for(const layer_spec& s) noexcept {
+    return !std::is_same<Narrow, Arch>::value &&
+           (s.half || (s.kind == layer_kind::dense ? s.in : s.units) <= simd::narrow_max_units);
+  }
+  // Calls f(kernel_tag<A, T>{}) with the kernels of a layer.
+  template <class F>
+  static void with_kernels(bool narrow, bool half, F&& f) noexcept {
+    if (narrow) {
+      if (half) {
+        f(detail::kernel_tag<Narrow, std::uint16_t>{});
+      } else {
+        f(detail::kernel_tag<Narrow, float>{});
+      }
+    } else if (half) {
+      f(detail::kernel_tag<Arch, std::uint16_t>{});
+    } else {
+      f(detail::kernel_tag<Arch, float>{});
     }
-    return {0, 0, 0};
+  }
+  template <class F>
+  static void with_kernels(const slot& l, F&& f) noexcept {
+    with_kernels(l.narrow, l.spec.half, static_cast<F&&>(f));
+  }
+
+  static sizes layer_sizes(const layer_spec& s) noexcept {
+    sizes z{0, 0, 0, 0, 0};
+    with_kernels(narrow_for(s), s.half, [&](auto k) {
+      using A = typename decltype(k)::arch;
+      using T = typename decltype(k)::weight;
+      // h buffers in whole registers of the model's widest kernels (as the static layers).
+      const std::size_t hp = simd::round_up(s.units, simd::ops<Arch>::width);
+      switch (s.kind) {
+        case layer_kind::dense: {
+          using K = detail::dense_kernel<A, T>;
+          z = {K::weight_floats(s.in, s.units) * sizeof(T), K::bias_floats(s.units),
+               K::out_floats(s.units), K::out_floats(s.units), 0};
+          break;
+        }
+        case layer_kind::simple_rnn: {
+          using K = detail::simple_rnn_kernel<A, T>;
+          z = {K::weight_floats(s.in, s.units) * sizeof(T), K::bias_floats(s.units), 2 * hp, hp,
+               K::proj_floats(s.units)};
+          break;
+        }
+        case layer_kind::lstm: {
+          using K = detail::lstm_kernel<A, T>;
+          z = {K::weight_floats(s.in, s.units) * sizeof(T), K::bias_floats(s.units), 3 * hp, hp,
+               K::proj_floats(s.units)};
+          break;
+        }
+        case layer_kind::gru:
+          if (s.reset_after) {
+            using K = detail::gru_kernel<A, true, T>;
+            z = {K::weight_floats(s.in, s.units) * sizeof(T), K::bias_floats(s.units), 2 * hp, hp,
+                 K::proj_floats(s.units)};
+          } else {
+            using K = detail::gru_kernel<A, false, T>;
+            z = {K::weight_floats(s.in, s.units) * sizeof(T), K::bias_floats(s.units),
+                 2 * hp + K::scratch_floats(s.units), hp, K::proj_floats(s.units)};
+          }
+          break;
+      }
+    });
+    return z;
   }
   // The input buffer holds what the first layer reads: whole registers for a dot-form dense.
-  static std::size_t input_floats(const layer_spec* specs, std::size_t) noexcept {
+  static std::size_t input_floats(const layer_spec* specs) noexcept {
     return simd::round_up(specs[0].in, 16);
+  }
+  static seq_sizes sequence_sizes(const layer_spec* specs, std::size_t n) noexcept {
+    std::size_t row = input_floats(specs), proj = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const sizes z = layer_sizes(specs[i]);
+      row = z.out > row ? z.out : row;
+      proj = z.proj > proj ? z.proj : proj;
+    }
+    return {simd::round_up(row, 16), simd::round_up(proj, 16)};
   }
 
   void layout(const layer_spec* specs, std::size_t n, void* buffer, std::size_t need) noexcept {
@@ -306,12 +409,15 @@ class BasicDynamicModel {
     const std::size_t used = need - align;
     for (std::size_t k = 0; k < used; ++k)
       p[k] = 0;
-    auto take = [&p](std::size_t floats) {
-      float* f = reinterpret_cast<float*>(p);
-      p += round(floats * sizeof(float));
+    auto take_bytes = [&p](std::size_t bytes) {
+      void* f = p;
+      p += round(bytes);
       return f;
     };
-    in_ = take(input_floats(specs, n));
+    auto take = [&](std::size_t floats) {
+      return static_cast<float*>(take_bytes(floats * sizeof(float)));
+    };
+    in_ = take(input_floats(specs));
     in_scale_ = take(specs[0].in);
     in_offset_ = take(specs[0].in);
     out_scale_ = take(specs[n - 1].units);
@@ -324,62 +430,152 @@ class BasicDynamicModel {
       const sizes z = layer_sizes(specs[i]);
       slot& l = layers_[i];
       l.spec = specs[i];
-      l.w = take(z.weights);
+      l.w = take_bytes(z.weight_bytes);
       l.b = take(z.bias);
       l.state = take(z.state);
       l.state_floats = z.state;
-      l.padded = simd::round_up(specs[i].units, W);
+      l.padded = z.out;
       l.cur = 0;
+      l.narrow = narrow_for(specs[i]);
     }
+    const seq_sizes q = sequence_sizes(specs, n);
+    row_ = q.row;
+    seq_a_ = take(chunk * q.row);
+    seq_b_ = take(chunk * q.row);
+    proj_ = take(chunk * q.proj);
     n_ = n;
     bytes_ = need;
   }
 
   const float* step_layer(slot& l, const float* x) noexcept {
-    const std::size_t in = l.spec.in, u = l.spec.units, hp = l.padded;
+    const std::size_t hp = l.padded;
     float* h = l.state + l.cur * hp;
     float* hn = l.state + (l.cur ^ 1u) * hp;
-    switch (l.spec.kind) {
-      case layer_kind::dense: {
-        using K = detail::dense_kernel<Arch>;
+    if (l.spec.kind == layer_kind::dense) {
+      with_kernels(l, [&](auto k) {
+        using A = typename decltype(k)::arch;
+        using T = typename decltype(k)::weight;
         switch (l.spec.act) {
           case activation::linear:
-            K::template step<activation::linear>(in, u, l.w, l.b, x, l.state);
+            dense_step<A, T, activation::linear>(l, x);
             break;
           case activation::relu:
-            K::template step<activation::relu>(in, u, l.w, l.b, x, l.state);
+            dense_step<A, T, activation::relu>(l, x);
             break;
           case activation::tanh:
-            K::template step<activation::tanh>(in, u, l.w, l.b, x, l.state);
+            dense_step<A, T, activation::tanh>(l, x);
             break;
           case activation::sigmoid:
-            K::template step<activation::sigmoid>(in, u, l.w, l.b, x, l.state);
+            dense_step<A, T, activation::sigmoid>(l, x);
             break;
         }
-        return l.state;
-      }
-      case layer_kind::simple_rnn: {
-        using K = detail::simple_rnn_kernel<Arch>;
-        if (l.spec.act == activation::relu) {
-          K::template step<activation::relu>(in, u, l.w, l.b, x, h, hn);
-        } else {
-          K::template step<activation::tanh>(in, u, l.w, l.b, x, h, hn);
-        }
-        break;
-      }
-      case layer_kind::lstm:
-        detail::lstm_kernel<Arch>::step(in, u, l.w, l.b, x, h, hn, l.state + 2 * hp);
-        break;
-      case layer_kind::gru:
-        if (l.spec.reset_after) {
-          detail::gru_kernel<Arch, true>::step(in, u, l.w, l.b, x, h, hn, nullptr);
-        } else {
-          detail::gru_kernel<Arch, false>::step(in, u, l.w, l.b, x, h, hn, l.state + 2 * hp);
-        }
-        break;
+      });
+      return l.state;
     }
+    recurrent_step<false>(l, x, h, hn);
     l.cur ^= 1u;
     return hn;
+  }
+
+  template <class A, class T, activation Act>
+  static void dense_step(const slot& l, const float* x) noexcept {
+    detail::dense_kernel<A, T>::template step<Act>(l.spec.in, l.spec.units,
+                                                   static_cast<const T*>(l.w), l.b, x, l.state);
+  }
+
+  // One step of a recurrent layer: x is the input, or with Projected its input projection.
+  // One function per kernel (not one for all kinds): each stays small enough for its
+  // accumulators to live in registers.
+  template <bool Projected>
+  void recurrent_step(slot& l, const float* x, const float* h, float* hn) noexcept {
+    with_kernels(l, [&](auto k) {
+      using A = typename decltype(k)::arch;
+      using T = typename decltype(k)::weight;
+      switch (l.spec.kind) {
+        case layer_kind::simple_rnn:
+          if (l.spec.act == activation::relu) {
+            srnn_step<A, T, activation::relu, Projected>(l, x, h, hn);
+          } else {
+            srnn_step<A, T, activation::tanh, Projected>(l, x, h, hn);
+          }
+          break;
+        case layer_kind::lstm:
+          lstm_step<A, T, Projected>(l, x, h, hn);
+          break;
+        case layer_kind::gru:
+          if (l.spec.reset_after) {
+            gru_step<A, T, true, Projected>(l, x, h, hn);
+          } else {
+            gru_step<A, T, false, Projected>(l, x, h, hn);
+          }
+          break;
+        case layer_kind::dense:
+          break;
+      }
+    });
+  }
+  template <class A, class T, activation Act, bool Projected>
+  static void srnn_step(const slot& l, const float* x, const float* h, float* hn) noexcept {
+    detail::simple_rnn_kernel<A, T>::template step<Act, Projected>(
+        l.spec.in, l.spec.units, static_cast<const T*>(l.w), l.b, x, h, hn);
+  }
+  template <class A, class T, bool Projected>
+  static void lstm_step(const slot& l, const float* x, const float* h, float* hn) noexcept {
+    detail::lstm_kernel<A, T>::template step<Projected>(
+        l.spec.in, l.spec.units, static_cast<const T*>(l.w), l.b, x, h, hn, l.state + 2 * l.padded);
+  }
+  template <class A, class T, bool ResetAfter, bool Projected>
+  static void gru_step(const slot& l, const float* x, const float* h, float* hn) noexcept {
+    detail::gru_kernel<A, ResetAfter, T>::template step<Projected>(
+        l.spec.in, l.spec.units, static_cast<const T*>(l.w), l.b, x, h, hn,
+        ResetAfter ? nullptr : l.state + 2 * l.padded);
+  }
+
+  // `n` steps of one layer over the rows of x (row_ floats apart) into the rows of y.
+  void run_layer(slot& l, const float* x, float* y, std::size_t n) noexcept {
+    if (l.spec.kind == layer_kind::dense) {
+      for (std::size_t t = 0; t < n; ++t) {
+        step_layer(l, x + t * row_);
+        for (std::size_t k = 0; k < l.padded; ++k)
+          y[t * row_ + k] = l.state[k];
+      }
+      return;
+    }
+    const std::size_t pf = layer_sizes(l.spec).proj;
+    with_kernels(l, [&](auto k) {
+      using A = typename decltype(k)::arch;
+      using T = typename decltype(k)::weight;
+      const T* w = static_cast<const T*>(l.w);
+      const std::size_t in = l.spec.in, u = l.spec.units;
+      for (std::size_t t = 0; t < n; ++t) {
+        const float* xt = x + t * row_;
+        float* pt = proj_ + t * pf;
+        switch (l.spec.kind) {
+          case layer_kind::simple_rnn:
+            detail::simple_rnn_kernel<A, T>::project(in, u, w, l.b, xt, pt);
+            break;
+          case layer_kind::lstm:
+            detail::lstm_kernel<A, T>::project(in, u, w, l.b, xt, pt);
+            break;
+          case layer_kind::gru:
+            if (l.spec.reset_after) {
+              detail::gru_kernel<A, true, T>::project(in, u, w, l.b, xt, pt);
+            } else {
+              detail::gru_kernel<A, false, T>::project(in, u, w, l.b, xt, pt);
+            }
+            break;
+          case layer_kind::dense:
+            break;
+        }
+      }
+    });
+    const float* h = l.state + l.cur * l.padded;
+    for (std::size_t t = 0; t < n; ++t) {
+      recurrent_step<true>(l, proj_ + t * pf, h, y + t * row_);
+      h = y + t * row_;
+    }
+    detail::keep_last(l.state + (l.cur ^ 1u) * l.padded, h, l.padded, n);
+    l.cur ^= n > 0 ? 1u : 0u;
   }
 
   void release() noexcept {
@@ -392,11 +588,15 @@ class BasicDynamicModel {
   slot layers_[max_layers] = {};
   std::size_t n_ = 0;
   std::size_t bytes_ = 0;
+  std::size_t row_ = 0;
   float* in_ = nullptr;
   float* in_scale_ = nullptr;  // io scaling (identity unless a loaded file has one)
   float* in_offset_ = nullptr;
   float* out_scale_ = nullptr;
   float* out_offset_ = nullptr;
+  float* seq_a_ = nullptr;  // run(): two chunks of rows, and the chunk's input projections
+  float* seq_b_ = nullptr;
+  float* proj_ = nullptr;
   void* owned_ = nullptr;
 };
 

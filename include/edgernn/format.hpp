@@ -1,19 +1,23 @@
 // edgernn: the model file (.ern), field by field, and a validating zero-copy reader.
 //
-// All integers are little-endian; weights are IEEE binary32, little-endian. Offsets count from
-// the first byte of the file. Sections start on 16-byte boundaries; the bytes between sections
-// are zero.
+// All integers are little-endian; weights are IEEE binary32 (or, with flag bit 2, binary16),
+// little-endian. Offsets count from the first byte of the file. Sections start on 16-byte
+// boundaries; the bytes between sections are zero.
 //
-// Header (64 bytes in version 1.0)
+// Header (64 bytes in versions 1.0 and 1.1)
 //   off size field
 //     0    8 magic             89 45 52 4E 0D 0A 1A 0A  ("\x89ERN\r\n\x1a\n": the high byte
 //                              catches 7-bit channels, CR LF and ^Z catch text-mode mangling)
 //     8    2 version_major     1. A reader refuses any other major version.
-//    10    2 version_minor     0. Later minors only add what a 1.0 reader may skip (see below).
+//    10    2 version_minor     1 (1.1 added flag bit 2); 0 for files without binary16 weights.
+//                              Later minors only add what a 1.0 reader may skip (see below).
 //    12    4 header_bytes      64. The layer table starts here; later minors may grow the header.
-//    16    4 flags             bit 0: input scaling present; bit 1: output scaling present.
+//    16    4 flags             bit 0: input scaling present; bit 1: output scaling present;
+//                              bit 2 (1.1): every layer's weights (kernel, recurrent, bias) are
+//                              IEEE binary16, 2 bytes each, finite (the scaling stays binary32).
 //                              Bits 0–15 are required: a reader refuses a file with a required
-//                              bit it does not know. Bits 16–31 are optional: it may ignore them.
+//                              bit it does not know (a 1.0 reader refuses a bit-2 file rather
+//                              than misread it). Bits 16–31 are optional: it may ignore them.
 //    20    4 layer_count       1 … 32
 //    24    4 input_size        floats per input step (= layer 0's inputs)
 //    28    4 output_size       floats per output step (= the last layer's units)
@@ -31,13 +35,15 @@
 //    12    4 reserved          zero
 //    16    8 weights_offset    where this layer's floats start: 16-byte aligned, after the
 //                              table, the scaling and the previous layer's floats
-//    24    8 weights_count     floats: kernel + recurrent + bias (checked against the sizes)
+//    24    8 weights_count     values: kernel + recurrent + bias (checked against the sizes);
+//                              4 bytes each, or 2 with flag bit 2
 //
 // Scaling (after the table, 16-byte aligned), present per flags, float32:
 //   input:  in_scale[input_size], in_offset[input_size]    network input = raw·scale + offset
 //   output: out_scale[output_size], out_offset[output_size] raw output = network·scale + offset
 //
-// Weights of each layer, at its weights_offset, Keras layout, row-major:
+// Weights of each layer, at its weights_offset, Keras layout, row-major (binary32, or binary16
+// with flag bit 2):
 //   kernel     inputs × G·units     (G = 1 dense / simple_rnn, 4 lstm: i f c o, 3 gru: z r h)
 //   recurrent  units × G·units      (absent for dense)
 //   bias       G·units; a reset_after GRU has 2 × 3·units (input row, then recurrent row)
@@ -57,20 +63,23 @@
 #include <cstring>
 
 #include "edgernn/layers/kind.hpp"
+#include "edgernn/simd/half.hpp"
 #include "edgernn/status.hpp"
 
 namespace edgernn::format {
 
 inline constexpr unsigned char magic[8] = {0x89, 'E', 'R', 'N', '\r', '\n', 0x1A, '\n'};
 inline constexpr std::uint16_t version_major = 1;
-inline constexpr std::uint16_t version_minor = 0;
+inline constexpr std::uint16_t version_minor = 1;  ///< written for binary16 files; 0 otherwise
 inline constexpr std::uint32_t header_bytes_v1 = 64;
 inline constexpr std::uint32_t record_bytes_v1 = 32;
 inline constexpr std::uint32_t max_layers = 32;
 inline constexpr std::uint32_t max_units = 65536;
 inline constexpr std::uint32_t flag_input_scaling = 1u << 0;
 inline constexpr std::uint32_t flag_output_scaling = 1u << 1;
-inline constexpr std::uint32_t known_required_flags = flag_input_scaling | flag_output_scaling;
+inline constexpr std::uint32_t flag_half_weights = 1u << 2;  ///< weights are IEEE binary16 (1.1)
+inline constexpr std::uint32_t known_required_flags =
+    flag_input_scaling | flag_output_scaling | flag_half_weights;
 inline constexpr std::uint8_t layer_flag_reset_after = 1u << 0;
 inline constexpr std::size_t alignment = 16;
 
@@ -104,15 +113,6 @@ struct load_error {
   std::uint64_t found = 0;
 };
 
-/// One layer of a parsed file: its spec and where its Keras arrays sit in the file's bytes.
-struct layer_view {
-  layer_spec spec;
-  const unsigned char* kernel = nullptr;  ///< kernel_floats(spec) floats, little-endian
-  const unsigned char* recurrent = nullptr;
-  const unsigned char* bias = nullptr;
-  std::uint64_t offset = 0;  ///< of the kernel, from the file start
-};
-
 namespace detail {
 inline std::uint16_t u16(const unsigned char* p) noexcept {
   return static_cast<std::uint16_t>(p[0] | (p[1] << 8));
@@ -144,6 +144,32 @@ constexpr std::uint64_t align_up(std::uint64_t v) noexcept {
 struct le_floats {
   const unsigned char* bytes;
   float operator[](std::size_t i) const noexcept { return detail::f32(bytes + 4 * i); }
+};
+
+/// Reads value i of a file's weight array, binary32 or binary16 (flag bit 2): as float
+/// (exact), or as binary16 bits (rounded to nearest even from a binary32 file).
+struct le_values {
+  const unsigned char* bytes;
+  bool half;
+  float operator[](std::size_t i) const noexcept {
+    return half ? simd::half_to_float(detail::u16(bytes + 2 * i)) : detail::f32(bytes + 4 * i);
+  }
+  std::uint16_t half_at(std::size_t i) const noexcept {
+    return half ? detail::u16(bytes + 2 * i) : simd::float_to_half(detail::f32(bytes + 4 * i));
+  }
+};
+
+/// One layer of a parsed file: its spec and where its Keras arrays sit in the file's bytes.
+struct layer_view {
+  layer_spec spec;                        ///< spec.half: the arrays are binary16
+  const unsigned char* kernel = nullptr;  ///< kernel_floats(spec) values, little-endian
+  const unsigned char* recurrent = nullptr;
+  const unsigned char* bias = nullptr;
+  std::uint64_t offset = 0;  ///< of the kernel, from the file start
+
+  le_values kernel_values() const noexcept { return {kernel, spec.half}; }
+  le_values recurrent_values() const noexcept { return {recurrent, spec.half}; }
+  le_values bias_values() const noexcept { return {bias, spec.half}; }
 };
 
 /// A validated view of a model file's bytes. parse() checks every field, the CRC and that
@@ -206,6 +232,8 @@ class model_view {
     scaling_ = p + cursor;
     cursor = detail::align_up(cursor + 4 * scaling_floats);
     std::uint64_t prev_units = in;
+    const bool half = (flags & flag_half_weights) != 0;
+    const std::uint64_t vb = half ? 2 : 4;  // bytes per weight value
     for (std::uint32_t i = 0; i < count; ++i) {
       const unsigned char* r = p + header + std::uint64_t{i} * record;
       e.layer = i;
@@ -228,6 +256,7 @@ class model_view {
         return fail(status::bad_header, "layer flags", 0, lflags);
       }
       s.reset_after = (lflags & layer_flag_reset_after) != 0;
+      s.half = half;
       const std::uint32_t li = detail::u32(r + 4), lu = detail::u32(r + 8);
       if (li == 0 || li > max_units) return fail(status::size_overflow, "inputs", max_units, li);
       if (li != prev_units) return fail(status::layer_size_mismatch, "inputs", prev_units, li);
@@ -243,14 +272,14 @@ class model_view {
           (s.kind == layer_kind::gru && s.reset_after ? 2 : 1) * g * lu;
       if (floats != expected) return fail(status::bad_header, "weight count", expected, floats);
       if (offset != cursor) return fail(status::bad_header, "weights offset", cursor, offset);
-      if (offset + 4 * floats > n - 4) {
-        return fail(status::truncated, "weights", offset + 4 * floats, n - 4);
+      if (offset + vb * floats > n - 4) {
+        return fail(status::truncated, "weights", offset + vb * floats, n - 4);
       }
       v.offset = offset;
       v.kernel = p + offset;
-      v.recurrent = v.kernel + 4 * kernel_floats(s);
-      v.bias = v.recurrent + 4 * recurrent_floats(s);
-      cursor = detail::align_up(offset + 4 * floats);
+      v.recurrent = v.kernel + vb * kernel_floats(s);
+      v.bias = v.recurrent + vb * recurrent_floats(s);
+      cursor = detail::align_up(offset + vb * floats);
       prev_units = lu;
     }
     e.has_layer = false;
@@ -267,7 +296,9 @@ class model_view {
       const layer_spec& s = layers_[i].spec;
       const std::size_t floats = kernel_floats(s) + recurrent_floats(s) + bias_floats(s);
       for (std::uint64_t k = 0; k < floats; ++k) {
-        if (!detail::finite(detail::f32(layers_[i].kernel + 4 * k))) {
+        const bool ok = half ? (detail::u16(layers_[i].kernel + 2 * k) & 0x7C00u) != 0x7C00u
+                             : detail::finite(detail::f32(layers_[i].kernel + 4 * k));
+        if (!ok) {
           e.layer = i;
           e.has_layer = true;
           return fail(status::non_finite_weight, "weight", k, 0);
@@ -291,6 +322,8 @@ class model_view {
   std::uint16_t minor_version() const noexcept { return minor_; }
   bool has_input_scaling() const noexcept { return (flags_ & flag_input_scaling) != 0; }
   bool has_output_scaling() const noexcept { return (flags_ & flag_output_scaling) != 0; }
+  /// Weights stored as IEEE binary16 (flag bit 2).
+  bool has_half_weights() const noexcept { return (flags_ & flag_half_weights) != 0; }
   /// Input scale and offset (input_size() floats each); only with has_input_scaling().
   le_floats input_scale() const noexcept { return {scaling_}; }
   le_floats input_offset() const noexcept { return {scaling_ + 4 * in_}; }

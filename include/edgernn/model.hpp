@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <initializer_list>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -109,33 +110,86 @@ struct layer_ref {
 
   void reset() noexcept { L::clear(state); }
   const float* step(const float* x) noexcept { return L::step(*weights, state, x); }
+  void run(const float* x, std::size_t ldx, float* y, std::size_t ldy, std::size_t n,
+           float* proj) noexcept {
+    L::run(*weights, state, x, ldx, y, ldy, n, proj);
+  }
+};
+
+/// x·s + o, the io scaling of one value: one function, so step() and run() round alike. Fused
+/// explicitly where the target fuses: left to -ffp-contract, GCC fuses it in some inlined
+/// copies and not in others (aarch64, Cortex-M55).
+EDGERNN_INLINE float affine(float x, float s, float o) noexcept {
+#if defined(__FP_FAST_FMAF)
+  return __builtin_fmaf(x, s, o);
+#else
+  return x * s + o;
+#endif
+}
+
+/// The buffers of run(): two ping-pong sequences of `Chunk` rows of `Row` floats (each layer
+/// reads one and writes the other) and `Chunk` input projections of `Proj` floats. Sizes are
+/// multiples of 16 floats, so they add no padding. Empty when Chunk is 0.
+template <std::size_t Chunk, std::size_t Row, std::size_t Proj>
+struct sequence_buffers {
+  static constexpr std::size_t bytes = (2 * Chunk * Row + Chunk * Proj) * sizeof(float);
+  alignas(64) float seq_a_[Chunk * Row] = {};
+  alignas(64) float seq_b_[Chunk * Row] = {};
+  alignas(64) float proj_[Chunk * Proj] = {};
+};
+template <std::size_t Row, std::size_t Proj>
+struct sequence_buffers<0, Row, Proj> {
+  static constexpr std::size_t bytes = 0;
 };
 
 /// What Model and ConstModel share: the input buffer, the io scaling, step/run/reset over a
 /// tuple of `Slots` (layers, or layer_refs).
 template <class Shape, class... Slots>
-class model_core {
+class model_core : protected sequence_buffers<Shape::chunk, Shape::row, Shape::proj> {
  protected:
   static constexpr std::size_t in_n = Shape::in_size;
   static constexpr std::size_t out_n = Shape::out_size;
   static constexpr std::size_t in_padded = simd::round_up(Shape::first_reads, 16);
+  using buffers = sequence_buffers<Shape::chunk, Shape::row, Shape::proj>;
 
  public:
+  /// Steps run() processes layer by layer at a time (0: run() is a loop of step()).
+  static constexpr std::size_t sequence_chunk = Shape::chunk;
+
   /// One time step: reads `in[0..in_size)`, writes `out[0..out_size)`, keeps the state.
   /// Buffers may be unaligned and may overlap.
   void step(const float* in, float* out) noexcept {
     for (std::size_t i = 0; i < in_n; ++i)
-      in_[i] = in[i] * io_->in_scale[i] + io_->in_offset[i];
+      in_[i] = affine(in[i], io_->in_scale[i], io_->in_offset[i]);
     const float* y = forward(std::index_sequence_for<Slots...>{});
     for (std::size_t i = 0; i < out_n; ++i)
-      out[i] = y[i] * io_->out_scale[i] + io_->out_offset[i];
+      out[i] = affine(y[i], io_->out_scale[i], io_->out_offset[i]);
   }
 
   /// `steps` time steps: `in` is steps × in_size, `out` steps × out_size (row-major); the same
-  /// result as calling step() on each row in turn.
+  /// result as calling step() on each row in turn, bit for bit. Chunks of sequence_chunk steps
+  /// go through the layers one layer at a time: a recurrent layer first computes the input
+  /// projections x·K + b of the whole chunk, then only the recurrent part per step. `in` and
+  /// `out` may not overlap.
   void run(const float* in, float* out, std::size_t steps) noexcept {
-    for (std::size_t t = 0; t < steps; ++t)
-      step(in + t * in_n, out + t * out_n);
+    if constexpr (Shape::chunk == 0) {
+      for (std::size_t t = 0; t < steps; ++t)
+        step(in + t * in_n, out + t * out_n);
+    } else {
+      constexpr std::size_t row = Shape::row;
+      for (std::size_t t0 = 0; t0 < steps; t0 += Shape::chunk) {
+        const std::size_t n = steps - t0 < Shape::chunk ? steps - t0 : Shape::chunk;
+        float* a = this->seq_a_;
+        for (std::size_t t = 0; t < n; ++t)
+          for (std::size_t i = 0; i < in_n; ++i)
+            a[t * row + i] = affine(in[(t0 + t) * in_n + i], io_->in_scale[i], io_->in_offset[i]);
+        const float* y = run_layers(n, std::index_sequence_for<Slots...>{});
+        for (std::size_t t = 0; t < n; ++t)
+          for (std::size_t i = 0; i < out_n; ++i)
+            out[(t0 + t) * out_n + i] =
+                affine(y[t * row + i], io_->out_scale[i], io_->out_offset[i]);
+      }
+    }
   }
 
   /// Zeroes the state of every layer, as if no step had run.
@@ -154,10 +208,34 @@ class model_core {
     return y;
   }
 
+  // Every layer over the chunk in seq_a_ (n rows), ping-ponging; returns the last outputs.
+  template <std::size_t... I>
+  const float* run_layers(std::size_t n, std::index_sequence<I...>) noexcept {
+    float* x = this->seq_a_;
+    float* y = this->seq_b_;
+    ((std::get<I>(slots_).run(x, Shape::row, y, Shape::row, n, this->proj_), std::swap(x, y)), ...);
+    return x;
+  }
+
   alignas(64) float in_[in_padded] = {};
   const scaling* io_ = &identity_scaling;
   std::tuple<Slots...> slots_;
 };
+
+#if defined(EDGERNN_RUN_CHUNK)
+inline constexpr std::size_t run_chunk = EDGERNN_RUN_CHUNK;
+#elif EDGERNN_HAS_XSIMD
+inline constexpr std::size_t run_chunk = 8;
+#else
+inline constexpr std::size_t run_chunk = 0;  // no SIMD (MCUs): no sequence buffers in RAM
+#endif
+
+constexpr std::size_t max_of(std::initializer_list<std::size_t> v) noexcept {
+  std::size_t m = 0;
+  for (std::size_t x : v)
+    m = x > m ? x : m;
+  return m;
+}
 
 template <class... Layers>
 struct model_shape {
@@ -171,6 +249,12 @@ struct model_shape {
   static constexpr std::size_t in_size = first::in_size;
   static constexpr std::size_t out_size = last::out_size;
   static constexpr std::size_t first_reads = first::in_reads;
+  /// run(): steps per chunk (EDGERNN_RUN_CHUNK; 8 with SIMD, 0 without), floats per sequence
+  /// row (every layer's input reads and output buffer), floats of one input projection.
+  static constexpr std::size_t chunk = run_chunk;
+  static constexpr std::size_t row =
+      simd::round_up(max_of({first_reads, Layers::out_padded...}), 16);
+  static constexpr std::size_t proj = simd::round_up(max_of({1, Layers::proj_floats...}), 16);
 };
 
 }  // namespace detail
@@ -180,9 +264,10 @@ struct model_shape {
 ///
 /// Memory: nothing is allocated, ever:
 ///   sizeof(Model) ≈ Σ (Layer::weight_bytes + Layer::state_bytes) + round_up(In, 16)·4
-///                   + (In + Out)·8 (the io scaling) + 8
-/// plus alignment padding (< 64 bytes per member; tests/test_model.cpp checks the bound). Large
-/// models belong in static storage or on the heap, not on a small stack.
+///                   + (In + Out)·8 (the io scaling) + 8 + the buffers of run()
+/// (all in state_bytes but the scaling), plus alignment padding (< 64 bytes per member;
+/// tests/test_model.cpp checks the bound). Large models belong in static storage or on the heap,
+/// not on a small stack.
 template <class... Layers>
 class Model : public detail::model_core<detail::model_shape<Layers...>, Layers...> {
   using shape = detail::model_shape<Layers...>;
@@ -197,9 +282,10 @@ class Model : public detail::model_core<detail::model_shape<Layers...>, Layers..
   using layer_type = std::tuple_element_t<I, std::tuple<Layers...>>;
   /// Bytes of packed weights and biases, summed over the layers.
   static constexpr std::size_t weight_bytes = (Layers::weight_bytes + ... + 0);
-  /// Bytes of state and activations, summed over the layers, plus the input buffer.
+  /// Bytes of state and activations, summed over the layers, plus the input buffer and the
+  /// buffers of run() (sequence_chunk · (2·row + projection) floats).
   static constexpr std::size_t state_bytes =
-      (Layers::state_bytes + ... + 0) + base::in_padded * sizeof(float);
+      (Layers::state_bytes + ... + 0) + base::in_padded * sizeof(float) + base::buffers::bytes;
   /// The io scaling type (raw units ↔ network units).
   using scaling = io_scaling<in_size, out_size>;
 
@@ -279,10 +365,9 @@ class Model : public detail::model_core<detail::model_shape<Layers...>, Layers..
     using L = layer_type<I>;
     auto& p = layer<I>().packed_weights();
     if constexpr (L::kind == layer_kind::dense) {
-      L::pack_from(p, format::le_floats{l.kernel}, format::le_floats{l.bias});
+      L::pack_from(p, l.kernel_values(), l.bias_values());
     } else {
-      L::pack_from(p, format::le_floats{l.kernel}, format::le_floats{l.recurrent},
-                   format::le_floats{l.bias});
+      L::pack_from(p, l.kernel_values(), l.recurrent_values(), l.bias_values());
     }
   }
 
@@ -305,9 +390,10 @@ class ConstModel
   template <std::size_t I>
   using layer_type = std::tuple_element_t<I, std::tuple<Layers...>>;
   using scaling = io_scaling<in_size, out_size>;
-  /// Bytes of RAM: the layers' state and the input buffer (the weights stay where they are).
+  /// Bytes of RAM: the layers' state, the input buffer and the buffers of run() (the weights
+  /// stay where they are).
   static constexpr std::size_t state_bytes =
-      (Layers::state_bytes + ... + 0) + base::in_padded * sizeof(float);
+      (Layers::state_bytes + ... + 0) + base::in_padded * sizeof(float) + base::buffers::bytes;
 
   /// Binds the weights (which must outlive the model) and, optionally, an io scaling.
   explicit ConstModel(const typename Layers::packed&... weights,

@@ -1,5 +1,6 @@
 #include "model_file.hpp"
 
+#include <cmath>
 #include <cstring>
 
 #include "files.hpp"
@@ -32,6 +33,10 @@ struct writer {
     for (float f : v)
       f32(f);
   }
+  void halves(const std::vector<float>& v) {
+    for (float f : v)
+      u16(simd::float_to_half(f));
+  }
   void pad() {
     while (b.size() % format::alignment != 0)
       u8(0);
@@ -52,8 +57,24 @@ const char* status_words(status s) {
 
 }  // namespace
 
-std::vector<unsigned char> encode_model(const model_desc& m) {
+std::vector<unsigned char> encode_model(const model_desc& m, const encode_options& options) {
   m.validate("model");
+  const bool half = options.half_weights;
+  if (half) {
+    // Past ±65504 a value would round to infinity, which no reader accepts.
+    for (std::size_t i = 0; i < m.layers.size(); ++i) {
+      const layer_desc& l = m.layers[i];
+      for (const std::vector<float>* a : {&l.kernel, &l.recurrent, &l.bias}) {
+        for (float f : *a) {
+          if (!(std::fabs(f) <= 65504.0f)) {
+            throw error("model: layer " + std::to_string(i) + ": weight " + std::to_string(f) +
+                        " does not fit IEEE binary16 (largest 65504)");
+          }
+        }
+      }
+    }
+  }
+  const std::uint64_t vb = half ? 2 : 4;  // bytes per stored weight
   const std::size_t count = m.layers.size();
   if (count > format::max_layers) {
     throw error("model: " + std::to_string(count) + " layers; a model file holds at most " +
@@ -66,12 +87,13 @@ std::vector<unsigned char> encode_model(const model_desc& m) {
     }
   }
   const std::uint32_t flags = (m.norm.has_input() ? format::flag_input_scaling : 0u) |
-                              (m.norm.has_output() ? format::flag_output_scaling : 0u);
+                              (m.norm.has_output() ? format::flag_output_scaling : 0u) |
+                              (half ? format::flag_half_weights : 0u);
   writer w;
   for (unsigned char c : format::magic)
     w.u8(c);
   w.u16(format::version_major);
-  w.u16(format::version_minor);
+  w.u16(half ? format::version_minor : 0u);  // 1.1 only for what 1.0 readers must refuse
   w.u32(format::header_bytes_v1);
   w.u32(flags);
   w.u32(static_cast<std::uint32_t>(count));
@@ -92,7 +114,7 @@ std::vector<unsigned char> encode_model(const model_desc& m) {
   std::vector<std::uint64_t> offsets;
   for (const auto& l : m.layers) {
     offsets.push_back(cursor);
-    cursor = align16(cursor + 4 * l.param_count());
+    cursor = align16(cursor + vb * l.param_count());
   }
   for (std::size_t i = 0; i < count; ++i) {
     const layer_desc& l = m.layers[i];
@@ -118,9 +140,13 @@ std::vector<unsigned char> encode_model(const model_desc& m) {
   }
   w.pad();
   for (const auto& l : m.layers) {
-    w.floats(l.kernel);
-    w.floats(l.recurrent);
-    w.floats(l.bias);
+    for (const std::vector<float>* a : {&l.kernel, &l.recurrent, &l.bias}) {
+      if (half) {
+        w.halves(*a);
+      } else {
+        w.floats(*a);
+      }
+    }
     w.pad();
   }
   w.put_u64_at(file_bytes_at, w.b.size() + 4);
@@ -155,11 +181,13 @@ std::string describe(status s, const format::load_error& e, const std::string& n
   return msg;
 }
 
-model_desc decode_model(const unsigned char* bytes, std::size_t n, const std::string& name) {
+model_desc decode_model(const unsigned char* bytes, std::size_t n, const std::string& name,
+                        encode_options* stored) {
   format::model_view v;
   format::load_error e;
   const status s = v.parse(bytes, n, &e);
   if (s != status::ok) throw error(describe(s, e, name));
+  if (stored != nullptr) stored->half_weights = v.has_half_weights();
   model_desc m;
   m.in = v.input_size();
   for (std::size_t i = 0; i < v.layer_count(); ++i) {
@@ -170,16 +198,15 @@ model_desc decode_model(const unsigned char* bytes, std::size_t n, const std::st
     l.reset_after = lv.spec.kind == layer_kind::gru ? lv.spec.reset_after : true;
     l.in = lv.spec.in;
     l.units = lv.spec.units;
-    const auto read = [](const unsigned char* p, std::size_t count) {
+    const auto read = [](format::le_values r, std::size_t count) {
       std::vector<float> out(count);
-      const format::le_floats r{p};
       for (std::size_t k = 0; k < count; ++k)
         out[k] = r[k];
       return out;
     };
-    l.kernel = read(lv.kernel, kernel_floats(lv.spec));
-    l.recurrent = read(lv.recurrent, recurrent_floats(lv.spec));
-    l.bias = read(lv.bias, bias_floats(lv.spec));
+    l.kernel = read(lv.kernel_values(), kernel_floats(lv.spec));
+    l.recurrent = read(lv.recurrent_values(), recurrent_floats(lv.spec));
+    l.bias = read(lv.bias_values(), bias_floats(lv.spec));
     m.layers.push_back(std::move(l));
   }
   const auto take = [](format::le_floats r, std::size_t count) {
@@ -199,8 +226,8 @@ model_desc decode_model(const unsigned char* bytes, std::size_t n, const std::st
   return m;
 }
 
-void write_model_file(const model_desc& m, const std::string& path) {
-  const std::vector<unsigned char> bytes = encode_model(m);
+void write_model_file(const model_desc& m, const std::string& path, const encode_options& options) {
+  const std::vector<unsigned char> bytes = encode_model(m, options);
   write_file_atomic(path, bytes.data(), bytes.size());
 }
 

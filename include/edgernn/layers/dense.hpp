@@ -18,8 +18,9 @@ namespace edgernn {
 
 namespace detail {
 
-/// Dense packing and step for any sizes; Dense<> and DynamicModel both call it.
-template <class Arch>
+/// Dense packing and step for any sizes; Dense<> and DynamicModel both call it. `T` is the
+/// weight storage (float or binary16 bits).
+template <class Arch, class T = float>
 struct dense_kernel {
   using O = simd::ops<Arch>;
   static constexpr std::size_t W = O::width;
@@ -35,36 +36,43 @@ struct dense_kernel {
     return dot_form(out) ? out * simd::round_up(in, W) : in * shape(out).padded;
   }
   static constexpr std::size_t bias_floats(std::size_t out) noexcept { return shape(out).padded; }
+  /// Floats of the output buffer: whole registers, and at least whole registers of the widest
+  /// kernels of the build, which a following Dense chosen by its inputs may read.
+  static constexpr std::size_t out_floats(std::size_t out) noexcept {
+    return buffer_floats(shape(out).padded);
+  }
 
   template <class Reader>
-  static constexpr void pack(std::size_t in, std::size_t out, float* w, float* b,
-                             const Reader& kernel, const Reader& bias) noexcept {
+  static constexpr void pack(std::size_t in, std::size_t out, T* w, float* b, const Reader& kernel,
+                             const Reader& bias) noexcept {
     const std::size_t order[1] = {0};
+    const float one[1] = {1.0f};
     const panel_shape s = shape(out);
     if (dot_form(out)) {
       const std::size_t inp = simd::round_up(in, W);
       for (std::size_t o = 0; o < out; ++o)
         for (std::size_t k = 0; k < inp; ++k)
-          w[o * inp + k] = k < in ? kernel[k * out + o] : 0.0f;
+          w[o * inp + k] = k < in ? packed_value<T>(kernel, k * out + o, 1.0f) : T{};
     } else {
       for_each_block<4>(s, W, [&](auto v, std::size_t j) {
-        w = pack_block_rows(w, kernel, in, out, out, order, 1, j, v, W);
+        w = pack_block_rows(w, kernel, in, out, out, order, one, 1, j, v, W);
       });
     }
-    pack_bias(b, bias, out, s.padded, order, 1);
+    pack_bias<T>(b, bias, out, s.padded, order, one, 1);
   }
 
   /// One step: reads in_reads(in, out) floats of x, writes shape(out).padded floats of y.
   template <activation Act>
-  static EDGERNN_INLINE void step(std::size_t in, std::size_t out, const float* w, const float* b,
+  static EDGERNN_INLINE void step(std::size_t in, std::size_t out, const T* w, const float* b,
                                   const float* x, float* y) noexcept {
     if (dot_form(out)) {
       const std::size_t n = simd::ceil_div(in, W);
+      // Each output's activation on its own float: a vector reload of y right after these
+      // scalar stores would miss store forwarding and stall until they retire.
       for (std::size_t o = 0; o < out; ++o)
-        y[o] = dot(x, w + o * n * W, n, in % W) + b[o];
-      O::store(y, simd::activate<Act, Arch>(O::load(y)));  // out ≤ 3 < W: one register
+        y[o] = simd::activate<Act, simd::scalar>(dot(x, w + o * n * W, n, in % W) + b[o]);
     } else {
-      for_each_block<4>(shape(out), W, [&](auto vc, std::size_t j) {
+      for_each_block<4>(shape(out), W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
         constexpr std::size_t V = decltype(vc)::value;
         typename O::reg acc[V];
         for (std::size_t v = 0; v < V; ++v)
@@ -80,7 +88,7 @@ struct dense_kernel {
  private:
   // x·row over n registers, the last one holding `tail` real lanes (0: all real); up to four
   // partial sums keep the FMAs independent.
-  static EDGERNN_INLINE float dot(const float* x, const float* row, std::size_t n,
+  static EDGERNN_INLINE float dot(const float* x, const T* row, std::size_t n,
                                   std::size_t tail) noexcept {
     typename O::reg acc[4] = {O::broadcast(0.0f), O::broadcast(0.0f), O::broadcast(0.0f),
                               O::broadcast(0.0f)};
@@ -95,33 +103,40 @@ struct dense_kernel {
 
 }  // namespace detail
 
-/// Fully-connected layer: `In` inputs, `Out` outputs, activation `Act`.
+/// Fully-connected layer: `In` inputs, `Out` outputs, activation `Act`. `Kernels`: an
+/// instruction set (default simd::arch_for<In>), or `f16` / `f16_on<Arch>` for binary16
+/// weights.
 template <std::size_t In, std::size_t Out, activation Act = activation::linear,
-          class Arch = simd::default_arch>
+          class Kernels = simd::arch_for<In>>
 class Dense {
   static_assert(In > 0 && Out > 0, "layer sizes must be positive");
-  using K = detail::dense_kernel<Arch>;
+  using Arch = typename detail::kernels_of<Kernels, In>::arch;
+  using T = typename detail::kernels_of<Kernels, In>::weight;
+  using K = detail::dense_kernel<Arch, T>;
   using O = simd::ops<Arch>;
-  static constexpr std::size_t Outp = K::shape(Out).padded;
+  static constexpr std::size_t Outp = K::out_floats(Out);
 
  public:
   using arch = Arch;
+  using weight_type = T;  ///< float, or std::uint16_t for binary16 weights
   static constexpr layer_kind kind = layer_kind::dense;
   static constexpr activation act = Act;
   static constexpr std::size_t in_size = In;
   static constexpr std::size_t out_size = Out;
   static constexpr std::size_t out_padded = Outp;  ///< floats in the buffer step() returns
   static constexpr std::size_t in_reads = K::in_reads(In, Out);  ///< floats step() reads
-  /// Packed weights and bias: In·Outp + Outp floats (column form) or Out·round_up(In, W) + Outp
-  /// (dot form).
+  /// Packed weights and bias: In·Outp weights (column form) or Out·round_up(In, W) (dot form)
+  /// of sizeof(T), + Outp floats.
   static constexpr std::size_t weight_bytes =
-      (K::weight_floats(In, Out) + K::bias_floats(Out)) * sizeof(float);
+      K::weight_floats(In, Out) * sizeof(T) + K::bias_floats(Out) * sizeof(float);
   /// Output buffer: Outp floats.
   static constexpr std::size_t state_bytes = Outp * sizeof(float);
+  /// Scratch floats per step of run(): none.
+  static constexpr std::size_t proj_floats = 0;
 
   /// Packed weights; a literal type, so an exported header can build it at compile time.
   struct packed {
-    alignas(O::alignment) float w[K::weight_floats(In, Out)] = {};
+    alignas(O::alignment) T w[K::weight_floats(In, Out)] = {};
     alignas(O::alignment) float b[K::bias_floats(Out)] = {};
   };
   /// The output buffer (dense layers keep no state between steps).
@@ -132,7 +147,7 @@ class Dense {
   /// Packs Keras arrays into `p`: kernel In × Out, bias Out.
   static constexpr status pack(packed& p, weights kernel, weights bias) noexcept {
     if (kernel.size != In * Out || bias.size != Out) return status::size_mismatch;
-    pack_from(p, detail::plain_floats{kernel.data}, detail::plain_floats{bias.data});
+    K::pack(In, Out, p.w, p.b, detail::read(kernel), detail::read(bias));
     return status::ok;
   }
   /// Packs arrays whose sizes were checked; `Reader` yields float i of each.
@@ -144,6 +159,12 @@ class Dense {
   static const float* step(const packed& p, state& s, const float* x) noexcept {
     K::template step<Act>(In, Out, p.w, p.b, x, s.y);
     return s.y;
+  }
+  /// `n` steps: x_t at x + t·ldx, y_t to y + t·ldy (out_padded floats each).
+  static void run(const packed& p, state&, const float* x, std::size_t ldx, float* y,
+                  std::size_t ldy, std::size_t n, float*) noexcept {
+    for (std::size_t t = 0; t < n; ++t)
+      K::template step<Act>(In, Out, p.w, p.b, x + t * ldx, y + t * ldy);
   }
 
   /// Zeroes a state.
@@ -159,6 +180,11 @@ class Dense {
   void reset() noexcept { clear(s_); }
   /// One time step: reads `x[0..in_reads)`, returns the output (out_padded floats).
   const float* step(const float* x) noexcept { return step(p_, s_, x); }
+  /// `n` steps (see the static run()).
+  void run(const float* x, std::size_t ldx, float* y, std::size_t ldy, std::size_t n,
+           float* proj) noexcept {
+    run(p_, s_, x, ldx, y, ldy, n, proj);
+  }
   /// The packed weights (for loaders) and the state.
   packed& packed_weights() noexcept { return p_; }
   const packed& packed_weights() const noexcept { return p_; }

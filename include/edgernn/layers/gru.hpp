@@ -13,6 +13,7 @@
 // z (b0 + b1), r (b0 + b1), b0h, b1h.
 // reset_after = false: a first panel with z, r, h on the x rows and z, r on the h rows, then a
 // single-gate panel of U_h over r∘h (which needs every r first). Bias rows: z, r, h.
+// The sigmoid gates z and r are packed times 0.5 (exact), since σ(x) = 0.5 + 0.5·tanh(x/2).
 #pragma once
 
 #include <cstddef>
@@ -25,8 +26,9 @@ namespace edgernn {
 
 namespace detail {
 
-/// The GRU's packing and step for any sizes; Gru<> and DynamicModel both call it.
-template <class Arch, bool ResetAfter>
+/// The GRU's packing and step for any sizes; Gru<> and DynamicModel both call it. `T` is the
+/// weight storage (float or binary16 bits).
+template <class Arch, bool ResetAfter, class T = float>
 struct gru_kernel {
   using O = simd::ops<Arch>;
   static constexpr std::size_t W = O::width;
@@ -48,52 +50,85 @@ struct gru_kernel {
   static constexpr std::size_t bias_size(std::size_t h) noexcept {
     return (ResetAfter ? 2 : 1) * gates * h;
   }
+  /// Floats of one step's input projection: z, r and h gates of b + x·K (b0 only for the h
+  /// gate with reset_after), at g·Hp.
+  static constexpr std::size_t proj_floats(std::size_t h) noexcept {
+    return gates * shape(h).padded;
+  }
 
   template <class Reader>
-  static constexpr void pack(std::size_t in, std::size_t h, float* w, float* b,
-                             const Reader& kernel, const Reader& recurrent,
-                             const Reader& bias) noexcept {
+  static constexpr void pack(std::size_t in, std::size_t h, T* w, float* b, const Reader& kernel,
+                             const Reader& recurrent, const Reader& bias) noexcept {
     const std::size_t zrh[3] = {0, 1, 2};
+    const float scale[3] = {0.5f, 0.5f, 1.0f};
     const panel_shape s = shape(h);
     const std::size_t n = s.padded;
     for_each_block<2>(s, W, [&](auto v, std::size_t j) {
-      w = pack_block_rows(w, kernel, in, gates * h, h, zrh, 3, j, v, W);
-      w = pack_block_rows(w, recurrent, h, gates * h, h, zrh, ResetAfter ? 3 : 2, j, v, W);
+      w = pack_block_rows(w, kernel, in, gates * h, h, zrh, scale, 3, j, v, W);
+      w = pack_block_rows(w, recurrent, h, gates * h, h, zrh, scale, ResetAfter ? 3 : 2, j, v, W);
     });
     if constexpr (ResetAfter) {
       // Keras rows: b0 = bias[0 .. 3H), b1 = bias[3H .. 6H).
       for (std::size_t u = 0; u < n; ++u) {
         const bool real = u < h;
-        b[0 * n + u] = real ? bias[u] + bias[3 * h + u] : 0.0f;
-        b[1 * n + u] = real ? bias[h + u] + bias[4 * h + u] : 0.0f;
-        b[2 * n + u] = real ? bias[2 * h + u] : 0.0f;
-        b[3 * n + u] = real ? bias[5 * h + u] : 0.0f;
+        b[0 * n + u] = real ? 0.5f * (bias_at<T>(bias, u) + bias_at<T>(bias, 3 * h + u)) : 0.0f;
+        b[1 * n + u] = real ? 0.5f * (bias_at<T>(bias, h + u) + bias_at<T>(bias, 4 * h + u)) : 0.0f;
+        b[2 * n + u] = real ? bias_at<T>(bias, 2 * h + u) : 0.0f;
+        b[3 * n + u] = real ? bias_at<T>(bias, 5 * h + u) : 0.0f;
       }
     } else {
       const std::size_t h_only[1] = {2};
+      const float one[1] = {1.0f};
       for_each_block<4>(second_shape(h), W, [&](auto v, std::size_t j) {
-        w = pack_block_rows(w, recurrent, h, gates * h, h, h_only, 1, j, v, W);
+        w = pack_block_rows(w, recurrent, h, gates * h, h, h_only, one, 1, j, v, W);
       });
-      pack_bias(b, bias, h, n, zrh, 3);
+      pack_bias<T>(b, bias, h, n, zrh, scale, 3);
     }
   }
 
-  /// One step: x (in floats), hp = h before, hn = h after; `scratch` holds scratch_floats(h).
-  static EDGERNN_INLINE void step(std::size_t in, std::size_t h, const float* w, const float* b,
-                                  const float* x, const float* hp, float* hn,
-                                  float* scratch) noexcept {
+  /// The input projection of one step (proj_floats), accumulated exactly as step() does
+  /// before the h rows.
+  static EDGERNN_INLINE void project(std::size_t in, std::size_t h, const T* w, const float* b,
+                                     const float* x, float* proj) noexcept {
     const panel_shape s = shape(h);
     const std::size_t n = s.padded;
-    float* zs = scratch;          // reset_after = false: σ(z)
-    float* rh = scratch + n;      //   r∘h
-    float* xh = scratch + 2 * n;  //   x·Kh + bh
-    for_each_block<2>(s, W, [&](auto vc, std::size_t j) {
+    for_each_block<2>(s, W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
       constexpr std::size_t V = decltype(vc)::value;
       typename O::reg acc[gates * V];
       for (std::size_t g = 0; g < gates; ++g)
         for (std::size_t v = 0; v < V; ++v)
           acc[g * V + v] = O::load(b + g * n + j + v * W);
       w = accumulate<Arch, gates * V>(acc, x, in, w);
+      w += h * (ResetAfter ? gates : 2) * V * W;
+      for (std::size_t g = 0; g < gates; ++g)
+        for (std::size_t v = 0; v < V; ++v)
+          O::store(proj + g * n + j + v * W, acc[g * V + v]);
+    });
+  }
+
+  /// One step: x (in floats), or with `Projected` its projection (proj_floats), hp = h before,
+  /// hn = h after; `scratch` holds scratch_floats(h).
+  template <bool Projected = false>
+  static EDGERNN_INLINE void step(std::size_t in, std::size_t h, const T* w, const float* b,
+                                  const float* x, const float* hp, float* hn,
+                                  float* scratch) noexcept {
+    const panel_shape s = shape(h);
+    const std::size_t n = s.padded;
+    // Only reset_after = false has a scratch: with reset_after callers may pass none.
+    float* zs = scratch;                                 // reset_after = false: σ(z)
+    float* rh = ResetAfter ? nullptr : scratch + n;      //   r∘h
+    float* xh = ResetAfter ? nullptr : scratch + 2 * n;  //   x·Kh + bh
+    for_each_block<2>(s, W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
+      constexpr std::size_t V = decltype(vc)::value;
+      typename O::reg acc[gates * V];
+      for (std::size_t g = 0; g < gates; ++g)
+        for (std::size_t v = 0; v < V; ++v)
+          acc[g * V + v] = O::load((Projected ? x : b) + g * n + j + v * W);
+      if constexpr (Projected) {
+        w += in * gates * V * W;
+      } else {
+        w = accumulate<Arch, gates * V>(acc, x, in, w);
+      }
       if constexpr (ResetAfter) {
         typename O::reg xk[V];  // x·Kh + b0h; the h rows then build h·Uh + b1h in its place
         for (std::size_t v = 0; v < V; ++v) {
@@ -103,24 +138,30 @@ struct gru_kernel {
         w = accumulate<Arch, gates * V>(acc, hp, h, w);
         for (std::size_t v = 0; v < V; ++v) {
           const std::size_t o = j + v * W;
-          const auto z = simd::sigmoid<Arch>(acc[v]);
-          const auto r = simd::sigmoid<Arch>(acc[V + v]);
-          const auto cand = simd::tanh<Arch>(O::fma(r, acc[2 * V + v], xk[v]));
-          // z∘h + (1 − z)∘ĥ = z∘(h − ĥ) + ĥ
-          O::store(hn + o, O::fma(z, O::load(hp + o) - cand, cand));
+          namespace a = simd::detail;
+          const auto half = O::broadcast(0.5f);
+          const auto z = a::sigmoid_of_half_minus_half<Arch>(acc[v]);  // σ − 0.5
+          const auto r = a::sigmoid_of_half_minus_half<Arch>(acc[V + v]);
+          const auto u = acc[2 * V + v];
+          const auto h0 = O::load(hp + o);
+          // σr·u + xk = (σr − 0.5)·u + (0.5·u + xk); h = (1 − σz)·ĥ + σz·h, (1 − σz) folded
+          // into ĥ's numerator and σz·h computed beside the chain.
+          const auto pre = O::fma(r, u, O::fma(u, half, xk[v]));
+          const auto zh = O::fma(z, h0, h0 * half);
+          O::store(hn + o, a::tanh_times<Arch>(pre, half - z) + zh);
         }
       } else {
         w = accumulate<Arch, 2 * V>(acc, hp, h, w);
         for (std::size_t v = 0; v < V; ++v) {
           const std::size_t o = j + v * W;
-          O::store(zs + o, simd::sigmoid<Arch>(acc[v]));
-          O::store(rh + o, simd::sigmoid<Arch>(acc[V + v]) * O::load(hp + o));
+          O::store(zs + o, simd::detail::sigmoid_of_half<Arch>(acc[v]));
+          O::store(rh + o, simd::detail::sigmoid_of_half<Arch>(acc[V + v]) * O::load(hp + o));
           O::store(xh + o, acc[2 * V + v]);
         }
       }
     });
     if constexpr (!ResetAfter) {
-      for_each_block<4>(second_shape(h), W, [&](auto vc, std::size_t j) {
+      for_each_block<4>(second_shape(h), W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
         constexpr std::size_t V = decltype(vc)::value;
         typename O::reg acc[V];
         for (std::size_t v = 0; v < V; ++v)
@@ -128,8 +169,10 @@ struct gru_kernel {
         w = accumulate<Arch, V>(acc, rh, h, w);
         for (std::size_t v = 0; v < V; ++v) {
           const std::size_t o = j + v * W;
-          const auto cand = simd::tanh<Arch>(acc[v]);
-          O::store(hn + o, O::fma(O::load(zs + o), O::load(hp + o) - cand, cand));
+          const auto z = O::load(zs + o);
+          const auto one = O::broadcast(1.0f);
+          O::store(hn + o,
+                   O::fma(z, O::load(hp + o), simd::detail::tanh_times<Arch>(acc[v], one - z)));
         }
       });
     }
@@ -139,36 +182,46 @@ struct gru_kernel {
 }  // namespace detail
 
 /// Gated recurrent unit: `In` inputs, `H` units, either Keras variant (`ResetAfter`).
-template <std::size_t In, std::size_t H, bool ResetAfter = true, class Arch = simd::default_arch>
+/// `Kernels`: an instruction set (default simd::arch_for<H>), or `f16` / `f16_on<Arch>` for
+/// binary16 weights.
+template <std::size_t In, std::size_t H, bool ResetAfter = true, class Kernels = simd::arch_for<H>>
 class Gru {
   static_assert(In > 0 && H > 0, "layer sizes must be positive");
-  using K = detail::gru_kernel<Arch, ResetAfter>;
+  using Arch = typename detail::kernels_of<Kernels, H>::arch;
+  using T = typename detail::kernels_of<Kernels, H>::weight;
+  using K = detail::gru_kernel<Arch, ResetAfter, T>;
   using O = simd::ops<Arch>;
   static constexpr std::size_t Hp = K::shape(H).padded;
+  // h buffers: whole registers of the widest kernels of the build, whatever this layer's width,
+  // so that a Dense head of any width reads inside them (the kernels write Hp floats).
+  static constexpr std::size_t Hb = detail::buffer_floats(Hp);
 
  public:
   using arch = Arch;
+  using weight_type = T;  ///< float, or std::uint16_t for binary16 weights
   static constexpr layer_kind kind = layer_kind::gru;
   static constexpr bool reset_after = ResetAfter;
   static constexpr std::size_t in_size = In;
   static constexpr std::size_t out_size = H;
-  static constexpr std::size_t out_padded = Hp;  ///< floats in the buffer step() returns
+  static constexpr std::size_t out_padded = Hb;  ///< floats in the buffer step() returns
   static constexpr std::size_t in_reads = In;    ///< floats step() reads from its input
   static constexpr std::size_t bias_size = K::bias_size(H);  ///< Keras bias floats
-  /// Packed weights and bias: 3·(In + H)·Hp + (4 or 3)·Hp floats.
+  /// Packed weights and bias: 3·(In + H)·Hp weights of sizeof(T) + (4 or 3)·Hp floats.
   static constexpr std::size_t weight_bytes =
-      (K::weight_floats(In, H) + K::bias_floats(H)) * sizeof(float);
+      K::weight_floats(In, H) * sizeof(T) + K::bias_floats(H) * sizeof(float);
   /// h double-buffered, plus (reset_after = false) z, r∘h and x·Kh between the passes.
-  static constexpr std::size_t state_bytes = (2 * Hp + K::scratch_floats(H)) * sizeof(float);
+  static constexpr std::size_t state_bytes = (2 * Hb + K::scratch_floats(H)) * sizeof(float);
+  /// Scratch floats per step of run(): the input projection.
+  static constexpr std::size_t proj_floats = K::proj_floats(H);
 
   /// Packed weights; a literal type, so an exported header can build it at compile time.
   struct packed {
-    alignas(O::alignment) float w[K::weight_floats(In, H)] = {};
+    alignas(O::alignment) T w[K::weight_floats(In, H)] = {};
     alignas(O::alignment) float b[K::bias_floats(H)] = {};
   };
   /// h, double-buffered (h[cur] is the current output), and the scratch between passes.
   struct state {
-    alignas(O::alignment) float h[2][Hp] = {};
+    alignas(O::alignment) float h[2][Hb] = {};
     alignas(O::alignment) float scratch[ResetAfter ? 1 : K::scratch_floats(H)] = {};
     unsigned cur = 0;
   };
@@ -180,8 +233,7 @@ class Gru {
     if (kernel.size != In * 3 * H || recurrent.size != H * 3 * H || bias.size != bias_size) {
       return status::size_mismatch;
     }
-    pack_from(p, detail::plain_floats{kernel.data}, detail::plain_floats{recurrent.data},
-              detail::plain_floats{bias.data});
+    K::pack(In, H, p.w, p.b, detail::read(kernel), detail::read(recurrent), detail::read(bias));
     return status::ok;
   }
   /// Packs arrays whose sizes were checked; `Reader` yields float i of each.
@@ -197,6 +249,21 @@ class Gru {
     s.cur ^= 1u;
     return hn;
   }
+  /// `n` steps: x_t at x + t·ldx, h_t to y + t·ldy (out_padded floats each); `proj` holds
+  /// n·proj_floats floats; y and proj 64-byte aligned, ldy a multiple of 16. Input projections
+  /// first, then the recurrence: the same results as n calls of step(), bit for bit.
+  static void run(const packed& p, state& s, const float* x, std::size_t ldx, float* y,
+                  std::size_t ldy, std::size_t n, float* proj) noexcept {
+    for (std::size_t t = 0; t < n; ++t)
+      K::project(In, H, p.w, p.b, x + t * ldx, proj + t * proj_floats);
+    const float* hp = s.h[s.cur];
+    for (std::size_t t = 0; t < n; ++t) {
+      K::template step<true>(In, H, p.w, p.b, proj + t * proj_floats, hp, y + t * ldy, s.scratch);
+      hp = y + t * ldy;
+    }
+    detail::keep_last(s.h[s.cur ^ 1u], hp, Hp, n);
+    s.cur ^= n > 0 ? 1u : 0u;
+  }
 
   /// Zeroes a state.
   static void clear(state& s) noexcept { s = state{}; }
@@ -211,6 +278,11 @@ class Gru {
   void reset() noexcept { clear(s_); }
   /// One time step: reads `x[0..in_reads)`, returns the output (out_padded floats).
   const float* step(const float* x) noexcept { return step(p_, s_, x); }
+  /// `n` steps (see the static run()).
+  void run(const float* x, std::size_t ldx, float* y, std::size_t ldy, std::size_t n,
+           float* proj) noexcept {
+    run(p_, s_, x, ldx, y, ldy, n, proj);
+  }
   /// The packed weights (for loaders) and the state.
   packed& packed_weights() noexcept { return p_; }
   const packed& packed_weights() const noexcept { return p_; }

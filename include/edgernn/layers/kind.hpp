@@ -32,6 +32,7 @@ struct layer_spec {
   bool reset_after = true;              ///< gru only
   std::size_t in = 0;                   ///< inputs per step
   std::size_t units = 0;                ///< outputs per step
+  bool half = false;                    ///< weights stored as IEEE binary16 (f16 kernels)
 };
 
 /// Gate blocks of a layer kind: 4 (lstm), 3 (gru), 1 (dense, simple_rnn).

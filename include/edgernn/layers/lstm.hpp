@@ -4,7 +4,9 @@
 //   c = σ(z_f)∘c + σ(z_i)∘tanh(z_c)
 //   h = σ(z_o)∘tanh(c)           (h is the layer's output at every step)
 //
-// Packed: one gate panel over the In + H rows (see simd/kernels.hpp), 4·Hp bias floats.
+// Packed: one gate panel over the In + H rows (see simd/kernels.hpp), 4·Hp bias floats. The
+// sigmoid gates i, f, o are packed times 0.5 (exact), since σ(z) = 0.5 + 0.5·tanh(z/2): their
+// accumulators hold z/2 directly.
 #pragma once
 
 #include <cstddef>
@@ -17,8 +19,9 @@ namespace edgernn {
 
 namespace detail {
 
-/// The LSTM's packing and step for any sizes; Lstm<> and DynamicModel both call it.
-template <class Arch>
+/// The LSTM's packing and step for any sizes; Lstm<> and DynamicModel both call it. `T` is the
+/// weight storage (float or binary16 bits).
+template <class Arch, class T = float>
 struct lstm_kernel {
   using O = simd::ops<Arch>;
   static constexpr std::size_t W = O::width;
@@ -31,42 +34,75 @@ struct lstm_kernel {
   static constexpr std::size_t bias_floats(std::size_t h) noexcept {
     return gates * shape(h).padded;
   }
-
-  template <class Reader>
-  static constexpr void pack(std::size_t in, std::size_t h, float* w, float* b,
-                             const Reader& kernel, const Reader& recurrent,
-                             const Reader& bias) noexcept {
-    const std::size_t order[gates] = {0, 1, 2, 3};
-    const panel_shape s = shape(h);
-    for_each_block<2>(s, W, [&](auto v, std::size_t j) {
-      w = pack_block_rows(w, kernel, in, gates * h, h, order, gates, j, v, W);
-      w = pack_block_rows(w, recurrent, h, gates * h, h, order, gates, j, v, W);
-    });
-    pack_bias(b, bias, h, s.padded, order, gates);
+  /// Floats of one step's input projection x·K + b (see project()).
+  static constexpr std::size_t proj_floats(std::size_t h) noexcept {
+    return gates * shape(h).padded;
   }
 
-  /// One step: x (in floats), hp = h before, hn = h after, c updated in place.
-  static EDGERNN_INLINE void step(std::size_t in, std::size_t h, const float* w, const float* b,
-                                  const float* x, const float* hp, float* hn, float* c) noexcept {
+  template <class Reader>
+  static constexpr void pack(std::size_t in, std::size_t h, T* w, float* b, const Reader& kernel,
+                             const Reader& recurrent, const Reader& bias) noexcept {
+    const std::size_t order[gates] = {0, 1, 2, 3};
+    const float scale[gates] = {0.5f, 0.5f, 1.0f, 0.5f};
+    const panel_shape s = shape(h);
+    for_each_block<2>(s, W, [&](auto v, std::size_t j) {
+      w = pack_block_rows(w, kernel, in, gates * h, h, order, scale, gates, j, v, W);
+      w = pack_block_rows(w, recurrent, h, gates * h, h, order, scale, gates, j, v, W);
+    });
+    pack_bias<T>(b, bias, h, s.padded, order, scale, gates);
+  }
+
+  /// The input projection of one step: proj = b + x·K for every gate (packed order and scale,
+  /// gate g's units at g·Hp), accumulated exactly as step() does before the h rows.
+  static EDGERNN_INLINE void project(std::size_t in, std::size_t h, const T* w, const float* b,
+                                     const float* x, float* proj) noexcept {
     const panel_shape s = shape(h);
     const std::size_t n = s.padded;
-    for_each_block<2>(s, W, [&](auto vc, std::size_t j) {
+    for_each_block<2>(s, W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
       constexpr std::size_t V = decltype(vc)::value;
       typename O::reg acc[gates * V];
       for (std::size_t g = 0; g < gates; ++g)
         for (std::size_t v = 0; v < V; ++v)
           acc[g * V + v] = O::load(b + g * n + j + v * W);
       w = accumulate<Arch, gates * V>(acc, x, in, w);
+      w += h * gates * V * W;
+      for (std::size_t g = 0; g < gates; ++g)
+        for (std::size_t v = 0; v < V; ++v)
+          O::store(proj + g * n + j + v * W, acc[g * V + v]);
+    });
+  }
+
+  /// One step: x (in floats), or with `Projected` its projection (proj_floats), hp = h before,
+  /// hn = h after, c updated in place.
+  template <bool Projected = false>
+  static EDGERNN_INLINE void step(std::size_t in, std::size_t h, const T* w, const float* b,
+                                  const float* x, const float* hp, float* hn, float* c) noexcept {
+    const panel_shape s = shape(h);
+    const std::size_t n = s.padded;
+    for_each_block<2>(s, W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
+      constexpr std::size_t V = decltype(vc)::value;
+      typename O::reg acc[gates * V];
+      for (std::size_t g = 0; g < gates; ++g)
+        for (std::size_t v = 0; v < V; ++v)
+          acc[g * V + v] = O::load((Projected ? x : b) + g * n + j + v * W);
+      if constexpr (Projected) {
+        w += in * gates * V * W;
+      } else {
+        w = accumulate<Arch, gates * V>(acc, x, in, w);
+      }
       w = accumulate<Arch, gates * V>(acc, hp, h, w);
       for (std::size_t v = 0; v < V; ++v) {
         const std::size_t o = j + v * W;
-        const auto i = simd::sigmoid<Arch>(acc[0 * V + v]);
-        const auto f = simd::sigmoid<Arch>(acc[1 * V + v]);
+        namespace a = simd::detail;
+        const auto i = a::sigmoid_of_half<Arch>(acc[0 * V + v]);
+        const auto f = a::sigmoid_of_half_minus_half<Arch>(acc[1 * V + v]);  // σ(z_f) − 0.5
         const auto g = simd::tanh<Arch>(acc[2 * V + v]);
-        const auto og = simd::sigmoid<Arch>(acc[3 * V + v]);
-        const auto cn = O::fma(f, O::load(c + o), i * g);
+        const auto og = a::sigmoid_of_half<Arch>(acc[3 * V + v]);
+        const auto cp = O::load(c + o);
+        // σf·c + σi·g with σf·c = (σf − 0.5)·c + 0.5·c: the 0.5 is added off the chain.
+        const auto cn = O::fma(i, g, O::fma(f, cp, cp * O::broadcast(0.5f)));
         O::store(c + o, cn);
-        O::store(hn + o, og * simd::tanh<Arch>(cn));
+        O::store(hn + o, a::tanh_times<Arch>(cn, og));
       }
     });
   }
@@ -74,35 +110,45 @@ struct lstm_kernel {
 
 }  // namespace detail
 
-/// Long short-term memory layer: `In` inputs, `H` units, returns its sequence.
-template <std::size_t In, std::size_t H, class Arch = simd::default_arch>
+/// Long short-term memory layer: `In` inputs, `H` units, returns its sequence. `Kernels`: an
+/// instruction set (xsimd tag or simd::scalar; default simd::arch_for<H>), or `f16` /
+/// `f16_on<Arch>` for binary16 weights.
+template <std::size_t In, std::size_t H, class Kernels = simd::arch_for<H>>
 class Lstm {
   static_assert(In > 0 && H > 0, "layer sizes must be positive");
-  using K = detail::lstm_kernel<Arch>;
+  using Arch = typename detail::kernels_of<Kernels, H>::arch;
+  using T = typename detail::kernels_of<Kernels, H>::weight;
+  using K = detail::lstm_kernel<Arch, T>;
   using O = simd::ops<Arch>;
   static constexpr std::size_t Hp = K::shape(H).padded;
+  // h buffers: whole registers of the widest kernels of the build, whatever this layer's width,
+  // so that a Dense head of any width reads inside them (the kernels write Hp floats).
+  static constexpr std::size_t Hb = detail::buffer_floats(Hp);
 
  public:
   using arch = Arch;
+  using weight_type = T;  ///< float, or std::uint16_t for binary16 weights
   static constexpr layer_kind kind = layer_kind::lstm;
   static constexpr std::size_t in_size = In;
   static constexpr std::size_t out_size = H;
-  static constexpr std::size_t out_padded = Hp;  ///< floats in the buffer step() returns
+  static constexpr std::size_t out_padded = Hb;  ///< floats in the buffer step() returns
   static constexpr std::size_t in_reads = In;    ///< floats step() reads from its input
-  /// Packed weights and bias: (In + H)·4·Hp + 4·Hp floats.
+  /// Packed weights and bias: (In + H)·4·Hp weights of sizeof(T) + 4·Hp floats.
   static constexpr std::size_t weight_bytes =
-      (K::weight_floats(In, H) + K::bias_floats(H)) * sizeof(float);
-  /// Recurrent state and output: h (double-buffered) and c, 3·Hp floats.
-  static constexpr std::size_t state_bytes = 3 * Hp * sizeof(float);
+      K::weight_floats(In, H) * sizeof(T) + K::bias_floats(H) * sizeof(float);
+  /// Recurrent state and output: h (double-buffered, 2·Hb floats) and c (Hp floats).
+  static constexpr std::size_t state_bytes = (2 * Hb + Hp) * sizeof(float);
+  /// Scratch floats per step of run(): the input projection.
+  static constexpr std::size_t proj_floats = K::proj_floats(H);
 
   /// Packed weights; a literal type, so an exported header can build it at compile time.
   struct packed {
-    alignas(O::alignment) float w[K::weight_floats(In, H)] = {};
+    alignas(O::alignment) T w[K::weight_floats(In, H)] = {};
     alignas(O::alignment) float b[K::bias_floats(H)] = {};
   };
   /// h (double-buffered, h[cur] is the current output) and c.
   struct state {
-    alignas(O::alignment) float h[2][Hp] = {};
+    alignas(O::alignment) float h[2][Hb] = {};
     alignas(O::alignment) float c[Hp] = {};
     unsigned cur = 0;
   };
@@ -113,8 +159,7 @@ class Lstm {
     if (kernel.size != In * 4 * H || recurrent.size != H * 4 * H || bias.size != 4 * H) {
       return status::size_mismatch;
     }
-    pack_from(p, detail::plain_floats{kernel.data}, detail::plain_floats{recurrent.data},
-              detail::plain_floats{bias.data});
+    K::pack(In, H, p.w, p.b, detail::read(kernel), detail::read(recurrent), detail::read(bias));
     return status::ok;
   }
   /// Packs arrays whose sizes were checked; `Reader` yields float i of each.
@@ -130,6 +175,22 @@ class Lstm {
     s.cur ^= 1u;
     return hn;
   }
+  /// `n` steps: x_t at x + t·ldx, h_t to y + t·ldy (out_padded floats each); `proj` holds
+  /// n·proj_floats floats; y and proj 64-byte aligned, ldy a multiple of 16. The input projections
+  /// of all n steps first, then the recurrence: the same arithmetic as n calls of step(), so the
+  /// same results bit for bit.
+  static void run(const packed& p, state& s, const float* x, std::size_t ldx, float* y,
+                  std::size_t ldy, std::size_t n, float* proj) noexcept {
+    for (std::size_t t = 0; t < n; ++t)
+      K::project(In, H, p.w, p.b, x + t * ldx, proj + t * proj_floats);
+    const float* hp = s.h[s.cur];
+    for (std::size_t t = 0; t < n; ++t) {
+      K::template step<true>(In, H, p.w, p.b, proj + t * proj_floats, hp, y + t * ldy, s.c);
+      hp = y + t * ldy;
+    }
+    detail::keep_last(s.h[s.cur ^ 1u], hp, Hp, n);
+    s.cur ^= n > 0 ? 1u : 0u;
+  }
 
   /// Zeroes a state.
   static void clear(state& s) noexcept { s = state{}; }
@@ -144,6 +205,11 @@ class Lstm {
   void reset() noexcept { clear(s_); }
   /// One time step: reads `x[0..in_reads)`, returns the output (out_padded floats).
   const float* step(const float* x) noexcept { return step(p_, s_, x); }
+  /// `n` steps (see the static run()).
+  void run(const float* x, std::size_t ldx, float* y, std::size_t ldy, std::size_t n,
+           float* proj) noexcept {
+    run(p_, s_, x, ldx, y, ldy, n, proj);
+  }
   /// The packed weights (for loaders) and the state.
   packed& packed_weights() noexcept { return p_; }
   const packed& packed_weights() const noexcept { return p_; }

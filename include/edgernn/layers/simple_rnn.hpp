@@ -16,7 +16,8 @@ namespace edgernn {
 namespace detail {
 
 /// The SimpleRNN's packing and step for any sizes; SimpleRnn<> and DynamicModel both call it.
-template <class Arch>
+/// `T` is the weight storage (float or binary16 bits).
+template <class Arch, class T = float>
 struct simple_rnn_kernel {
   using O = simd::ops<Arch>;
   static constexpr std::size_t W = O::width;
@@ -26,30 +27,52 @@ struct simple_rnn_kernel {
     return (in + h) * shape(h).padded;
   }
   static constexpr std::size_t bias_floats(std::size_t h) noexcept { return shape(h).padded; }
+  /// Floats of one step's input projection b + x·K.
+  static constexpr std::size_t proj_floats(std::size_t h) noexcept { return shape(h).padded; }
 
   template <class Reader>
-  static constexpr void pack(std::size_t in, std::size_t h, float* w, float* b,
-                             const Reader& kernel, const Reader& recurrent,
-                             const Reader& bias) noexcept {
+  static constexpr void pack(std::size_t in, std::size_t h, T* w, float* b, const Reader& kernel,
+                             const Reader& recurrent, const Reader& bias) noexcept {
     const std::size_t order[1] = {0};
+    const float one[1] = {1.0f};
     const panel_shape s = shape(h);
     for_each_block<4>(s, W, [&](auto v, std::size_t j) {
-      w = pack_block_rows(w, kernel, in, h, h, order, 1, j, v, W);
-      w = pack_block_rows(w, recurrent, h, h, h, order, 1, j, v, W);
+      w = pack_block_rows(w, kernel, in, h, h, order, one, 1, j, v, W);
+      w = pack_block_rows(w, recurrent, h, h, h, order, one, 1, j, v, W);
     });
-    pack_bias(b, bias, h, s.padded, order, 1);
+    pack_bias<T>(b, bias, h, s.padded, order, one, 1);
   }
 
-  /// One step: x (in floats), hp = h before, hn = h after.
-  template <activation Act>
-  static EDGERNN_INLINE void step(std::size_t in, std::size_t h, const float* w, const float* b,
-                                  const float* x, const float* hp, float* hn) noexcept {
-    for_each_block<4>(shape(h), W, [&](auto vc, std::size_t j) {
+  /// The input projection of one step (proj_floats), accumulated as step() does.
+  static EDGERNN_INLINE void project(std::size_t in, std::size_t h, const T* w, const float* b,
+                                     const float* x, float* proj) noexcept {
+    for_each_block<4>(shape(h), W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
       constexpr std::size_t V = decltype(vc)::value;
       typename O::reg acc[V];
       for (std::size_t v = 0; v < V; ++v)
         acc[v] = O::load(b + j + v * W);
       w = accumulate<Arch, V>(acc, x, in, w);
+      w += h * V * W;
+      for (std::size_t v = 0; v < V; ++v)
+        O::store(proj + j + v * W, acc[v]);
+    });
+  }
+
+  /// One step: x (in floats), or with `Projected` its projection (proj_floats), hp = h before,
+  /// hn = h after.
+  template <activation Act, bool Projected = false>
+  static EDGERNN_INLINE void step(std::size_t in, std::size_t h, const T* w, const float* b,
+                                  const float* x, const float* hp, float* hn) noexcept {
+    for_each_block<4>(shape(h), W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
+      constexpr std::size_t V = decltype(vc)::value;
+      typename O::reg acc[V];
+      for (std::size_t v = 0; v < V; ++v)
+        acc[v] = O::load((Projected ? x : b) + j + v * W);
+      if constexpr (Projected) {
+        w += in * V * W;
+      } else {
+        w = accumulate<Arch, V>(acc, x, in, w);
+      }
       w = accumulate<Arch, V>(acc, hp, h, w);
       for (std::size_t v = 0; v < V; ++v) {
         O::store(hn + j + v * W, simd::activate<Act, Arch>(acc[v]));
@@ -61,38 +84,48 @@ struct simple_rnn_kernel {
 }  // namespace detail
 
 /// Fully-connected recurrent layer: `In` inputs, `H` units, activation tanh or relu.
+/// `Kernels`: an instruction set (default simd::arch_for<H>), or `f16` / `f16_on<Arch>` for
+/// binary16 weights.
 template <std::size_t In, std::size_t H, activation Act = activation::tanh,
-          class Arch = simd::default_arch>
+          class Kernels = simd::arch_for<H>>
 class SimpleRnn {
   static_assert(In > 0 && H > 0, "layer sizes must be positive");
   static_assert(Act == activation::tanh || Act == activation::relu,
                 "SimpleRnn supports tanh and relu");
-  using K = detail::simple_rnn_kernel<Arch>;
+  using Arch = typename detail::kernels_of<Kernels, H>::arch;
+  using T = typename detail::kernels_of<Kernels, H>::weight;
+  using K = detail::simple_rnn_kernel<Arch, T>;
   using O = simd::ops<Arch>;
   static constexpr std::size_t Hp = K::shape(H).padded;
+  // h buffers: whole registers of the widest kernels of the build, whatever this layer's width,
+  // so that a Dense head of any width reads inside them (the kernels write Hp floats).
+  static constexpr std::size_t Hb = detail::buffer_floats(Hp);
 
  public:
   using arch = Arch;
+  using weight_type = T;  ///< float, or std::uint16_t for binary16 weights
   static constexpr layer_kind kind = layer_kind::simple_rnn;
   static constexpr activation act = Act;
   static constexpr std::size_t in_size = In;
   static constexpr std::size_t out_size = H;
-  static constexpr std::size_t out_padded = Hp;  ///< floats in the buffer step() returns
+  static constexpr std::size_t out_padded = Hb;  ///< floats in the buffer step() returns
   static constexpr std::size_t in_reads = In;    ///< floats step() reads from its input
-  /// Packed weights and bias: (In + H)·Hp + Hp floats.
+  /// Packed weights and bias: (In + H)·Hp weights of sizeof(T) + Hp floats.
   static constexpr std::size_t weight_bytes =
-      (K::weight_floats(In, H) + K::bias_floats(H)) * sizeof(float);
-  /// h, double-buffered: 2·Hp floats.
-  static constexpr std::size_t state_bytes = 2 * Hp * sizeof(float);
+      K::weight_floats(In, H) * sizeof(T) + K::bias_floats(H) * sizeof(float);
+  /// h, double-buffered: 2·Hb floats.
+  static constexpr std::size_t state_bytes = 2 * Hb * sizeof(float);
+  /// Scratch floats per step of run(): the input projection.
+  static constexpr std::size_t proj_floats = K::proj_floats(H);
 
   /// Packed weights; a literal type, so an exported header can build it at compile time.
   struct packed {
-    alignas(O::alignment) float w[K::weight_floats(In, H)] = {};
+    alignas(O::alignment) T w[K::weight_floats(In, H)] = {};
     alignas(O::alignment) float b[K::bias_floats(H)] = {};
   };
   /// h, double-buffered (h[cur] is the current output).
   struct state {
-    alignas(O::alignment) float h[2][Hp] = {};
+    alignas(O::alignment) float h[2][Hb] = {};
     unsigned cur = 0;
   };
 
@@ -102,8 +135,7 @@ class SimpleRnn {
     if (kernel.size != In * H || recurrent.size != H * H || bias.size != H) {
       return status::size_mismatch;
     }
-    pack_from(p, detail::plain_floats{kernel.data}, detail::plain_floats{recurrent.data},
-              detail::plain_floats{bias.data});
+    K::pack(In, H, p.w, p.b, detail::read(kernel), detail::read(recurrent), detail::read(bias));
     return status::ok;
   }
   /// Packs arrays whose sizes were checked; `Reader` yields float i of each.
@@ -119,6 +151,21 @@ class SimpleRnn {
     s.cur ^= 1u;
     return hn;
   }
+  /// `n` steps: x_t at x + t·ldx, h_t to y + t·ldy (out_padded floats each); `proj` holds
+  /// n·proj_floats floats; y and proj 64-byte aligned, ldy a multiple of 16. Input projections
+  /// first, then the recurrence: the same results as n calls of step(), bit for bit.
+  static void run(const packed& p, state& s, const float* x, std::size_t ldx, float* y,
+                  std::size_t ldy, std::size_t n, float* proj) noexcept {
+    for (std::size_t t = 0; t < n; ++t)
+      K::project(In, H, p.w, p.b, x + t * ldx, proj + t * proj_floats);
+    const float* hp = s.h[s.cur];
+    for (std::size_t t = 0; t < n; ++t) {
+      K::template step<Act, true>(In, H, p.w, p.b, proj + t * proj_floats, hp, y + t * ldy);
+      hp = y + t * ldy;
+    }
+    detail::keep_last(s.h[s.cur ^ 1u], hp, Hp, n);
+    s.cur ^= n > 0 ? 1u : 0u;
+  }
 
   /// Zeroes a state.
   static void clear(state& s) noexcept { s = state{}; }
@@ -133,6 +180,11 @@ class SimpleRnn {
   void reset() noexcept { clear(s_); }
   /// One time step: reads `x[0..in_reads)`, returns the output (out_padded floats).
   const float* step(const float* x) noexcept { return step(p_, s_, x); }
+  /// `n` steps (see the static run()).
+  void run(const float* x, std::size_t ldx, float* y, std::size_t ldy, std::size_t n,
+           float* proj) noexcept {
+    run(p_, s_, x, ldx, y, ldy, n, proj);
+  }
   /// The packed weights (for loaders) and the state.
   packed& packed_weights() noexcept { return p_; }
   const packed& packed_weights() const noexcept { return p_; }

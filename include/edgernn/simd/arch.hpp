@@ -10,7 +10,11 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
+#include <type_traits>
+
+#include "edgernn/simd/half.hpp"
 
 #if !defined(EDGERNN_FORCE_SCALAR) &&                                \
     (defined(__SSE2__) || defined(_M_X64) || defined(__aarch64__) || \
@@ -23,9 +27,13 @@
 
 #if defined(__GNUC__)
 #define EDGERNN_INLINE inline __attribute__((always_inline))
+/// On a lambda (after its parameters): the block bodies of a step must inline, or their
+/// accumulators go through memory and static sizes stop folding.
+#define EDGERNN_LAMBDA_INLINE __attribute__((always_inline))
 #define EDGERNN_RESTRICT __restrict__
 #else
 #define EDGERNN_INLINE inline
+#define EDGERNN_LAMBDA_INLINE
 #define EDGERNN_RESTRICT
 #endif
 
@@ -43,6 +51,31 @@ using default_arch = xsimd::default_arch;
 using default_arch = scalar;
 #endif
 
+#if EDGERNN_HAS_XSIMD && XSIMD_WITH_AVX512F && XSIMD_WITH_FMA3_AVX2
+/// The 256-bit kernels on an AVX-512 build: small layers run faster with them (half the lanes
+/// of a 512-bit register would be padding, and AVX-512 has no shorter dependency chains).
+using narrow_arch = xsimd::fma3<xsimd::avx2>;
+#else
+using narrow_arch = default_arch;
+#endif
+
+/// The kernels a layer of a model built for `Arch` uses at small sizes: narrow_arch when
+/// `Arch` is this build's widest (AVX-512 with 256-bit kernels beside it), else `Arch` itself.
+template <class Arch>
+using narrow_for =
+    typename std::conditional<std::is_same<Arch, default_arch>::value, narrow_arch, Arch>::type;
+
+/// Layers with at most this many units use narrow_arch by default (measured in
+/// bench/bench_step.cpp: see the README's results table).
+inline constexpr std::size_t narrow_max_units = 16;
+
+/// The default kernels for a layer of `units` outputs: narrow_arch up to narrow_max_units,
+/// default_arch above. Dense layers choose by their inputs, so that a head reads exactly the
+/// padded buffer the layer before it (chosen by the same number) returns.
+template <std::size_t Units>
+using arch_for =
+    typename std::conditional<(Units <= narrow_max_units), narrow_arch, default_arch>::type;
+
 /// Vector operations for `Arch`; see the specializations below.
 template <class Arch>
 struct ops;
@@ -52,18 +85,62 @@ struct ops<scalar> {
   using reg = float;
   static constexpr std::size_t width = 1;
   static constexpr std::size_t alignment = 16;
+  static constexpr std::size_t registers = 16;  ///< vector registers (a bound for unrolling)
   static constexpr const char* name() noexcept { return "scalar"; }
 
   static EDGERNN_INLINE reg load(const float* p) noexcept { return *p; }
-  static EDGERNN_INLINE void store(float* p, reg v) noexcept { *p = v; }
-  static EDGERNN_INLINE reg broadcast(float v) noexcept { return v; }
-  static EDGERNN_INLINE reg fma(reg a, reg b, reg c) noexcept { return a * b + c; }
-  static EDGERNN_INLINE reg min(reg a, reg b) noexcept { return b < a ? b : a; }
-  static EDGERNN_INLINE reg max(reg a, reg b) noexcept { return a < b ? b : a; }
+  /// One binary16 weight, widened (the FPv4/VFP half conversion where the compiler has it).
+  static EDGERNN_INLINE reg load(const std::uint16_t* p) noexcept {
+#if defined(__ARM_FP16_FORMAT_IEEE) && defined(__ARM_FP) && (__ARM_FP & 2)
+    __fp16 h;
+    std::memcpy(&h, p, sizeof h);
+    return static_cast<float>(h);
+#else
+    return half_to_float_fast(*p);
+#endif
+  }
+  static EDGERNN_INLINE void store(float* p, reg v) noexcept {
+    *p = v;
+  }
+  static EDGERNN_INLINE reg broadcast(float v) noexcept {
+    return v;
+  }
+  /// a·b + c, fused where the target has a fused multiply-add (then always, so that no code
+  /// path rounds differently from another), else a multiply and an add.
+  static EDGERNN_INLINE reg fma(reg a, reg b, reg c) noexcept {
+#if defined(__FP_FAST_FMAF)
+    return __builtin_fmaf(a, b, c);
+#else
+    return a * b + c;
+#endif
+  }
+  static EDGERNN_INLINE reg min(reg a, reg b) noexcept {
+    return b < a ? b : a;
+  }
+  static EDGERNN_INLINE reg max(reg a, reg b) noexcept {
+    return a < b ? b : a;
+  }
+  /// `x` limited to [lo, hi]; NaN stays NaN.
+  static EDGERNN_INLINE reg clamp(reg x, reg lo, reg hi) noexcept {
+    return x < lo ? lo : (hi < x ? hi : x);
+  }
+  /// min(x, hi) and max(x, lo); NaN stays NaN.
+  static EDGERNN_INLINE reg at_most(reg x, reg hi) noexcept {
+    return hi < x ? hi : x;
+  }
+  static EDGERNN_INLINE reg at_least(reg x, reg lo) noexcept {
+    return x < lo ? lo : x;
+  }
   /// `v` where `v` is NaN, `r` elsewhere.
-  static EDGERNN_INLINE reg keep_nan(reg v, reg r) noexcept { return v != v ? v : r; }
-  static EDGERNN_INLINE float sum(reg v) noexcept { return v; }
-  static EDGERNN_INLINE reg mask_tail(reg v, std::size_t n) noexcept { return n > 0 ? v : 0.0f; }
+  static EDGERNN_INLINE reg keep_nan(reg v, reg r) noexcept {
+    return v != v ? v : r;
+  }
+  static EDGERNN_INLINE float sum(reg v) noexcept {
+    return v;
+  }
+  static EDGERNN_INLINE reg mask_tail(reg v, std::size_t n) noexcept {
+    return n > 0 ? v : 0.0f;
+  }
 };
 
 #if EDGERNN_HAS_XSIMD
@@ -72,16 +149,92 @@ struct ops {
   using reg = xsimd::batch<float, Arch>;
   static constexpr std::size_t width = reg::size;
   static constexpr std::size_t alignment = width * sizeof(float) < 16 ? 16 : width * sizeof(float);
-  static constexpr const char* name() noexcept { return Arch::name(); }
+  /// Vector registers: 32 with AVX-512 (EVEX also reaches ymm16–31 under AVX512VL) and on
+  /// aarch64, 16 otherwise.
+#if defined(__AVX512VL__) || defined(__aarch64__)
+  static constexpr std::size_t registers = 32;
+#else
+  static constexpr std::size_t registers = width == 16 ? 32 : 16;
+#endif
+  static constexpr const char* name() noexcept {
+    return Arch::name();
+  }
 
   // Aligned loads and stores only: every buffer a kernel touches is ours and padded.
-  static EDGERNN_INLINE reg load(const float* p) noexcept { return reg::load_aligned(p); }
-  static EDGERNN_INLINE void store(float* p, reg v) noexcept { v.store_aligned(p); }
-  static EDGERNN_INLINE reg broadcast(float v) noexcept { return reg(v); }
+  static EDGERNN_INLINE reg load(const float* p) noexcept {
+    return reg::load_aligned(p);
+  }
+  /// `width` binary16 weights (2·width-byte aligned), widened to float: AVX-512 / F16C /
+  /// NEON conversions, else a vectorizable bit-level conversion.
+  static EDGERNN_INLINE reg load(const std::uint16_t* p) noexcept {
+#if defined(__AVX512F__)
+    if constexpr (width == 16) {
+      return _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(p)));
+    }
+#endif
+#if defined(__F16C__)
+    if constexpr (width == 8) {
+      return _mm256_cvtph_ps(_mm_load_si128(reinterpret_cast<const __m128i*>(p)));
+    }
+    if constexpr (width == 4) {
+      return _mm_cvtph_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
+    }
+#endif
+#if defined(__aarch64__) || (defined(__ARM_NEON) && defined(__ARM_FP16_FORMAT_IEEE) && \
+                             defined(__ARM_NEON_FP) && (__ARM_NEON_FP & 2))
+    if constexpr (width == 4) {
+      return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(p)));
+    }
+#endif
+#if defined(__SSE2__) || defined(_M_X64)
+    if constexpr (width == 4) {
+      // (h & 0x7FFF) << 13 is h's exponent and mantissa in float position; times 2^112 rebiases
+      // the exponent (subnormals included, exactly); exponent 31 becomes 255; then the sign.
+      const __m128i h = _mm_unpacklo_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)),
+                                           _mm_setzero_si128());
+      const __m128i body = _mm_slli_epi32(_mm_and_si128(h, _mm_set1_epi32(0x7FFF)), 13);
+      const __m128 v = _mm_mul_ps(_mm_castsi128_ps(body), _mm_set1_ps(5.192296858534828e33f));
+      const __m128i special =
+          _mm_cmpeq_epi32(_mm_and_si128(h, _mm_set1_epi32(0x7C00)), _mm_set1_epi32(0x7C00));
+      const __m128i inf_nan = _mm_or_si128(body, _mm_set1_epi32(0x7F800000));
+      __m128i u = _mm_or_si128(_mm_and_si128(special, inf_nan),
+                               _mm_andnot_si128(special, _mm_castps_si128(v)));
+      u = _mm_or_si128(u, _mm_slli_epi32(_mm_and_si128(h, _mm_set1_epi32(0x8000)), 16));
+      return _mm_castsi128_ps(u);
+    }
+#endif
+    alignas(64) float f[width];
+    for (std::size_t i = 0; i < width; ++i)
+      f[i] = half_to_float_fast(p[i]);
+    return reg::load_aligned(f);
+  }
+  static EDGERNN_INLINE void store(float* p, reg v) noexcept {
+    v.store_aligned(p);
+  }
+  static EDGERNN_INLINE reg broadcast(float v) noexcept {
+    return reg(v);
+  }
   // Plain SSE/AVX have no FMA instruction: xsimd falls back to a multiply and an add there.
-  static EDGERNN_INLINE reg fma(reg a, reg b, reg c) noexcept { return xsimd::fma(a, b, c); }
-  static EDGERNN_INLINE reg min(reg a, reg b) noexcept { return xsimd::min(a, b); }
-  static EDGERNN_INLINE reg max(reg a, reg b) noexcept { return xsimd::max(a, b); }
+  static EDGERNN_INLINE reg fma(reg a, reg b, reg c) noexcept {
+    return xsimd::fma(a, b, c);
+  }
+  static EDGERNN_INLINE reg min(reg a, reg b) noexcept {
+    return xsimd::min(a, b);
+  }
+  static EDGERNN_INLINE reg max(reg a, reg b) noexcept {
+    return xsimd::max(a, b);
+  }
+  // NaN-propagating without a compare: x86 MINPS/MAXPS return their second operand when either
+  // is NaN (xsimd 8.1 passes its arguments in order), NEON's FMIN/FMAX return NaN.
+  static EDGERNN_INLINE reg clamp(reg x, reg lo, reg hi) noexcept {
+    return xsimd::min(hi, xsimd::max(lo, x));
+  }
+  static EDGERNN_INLINE reg at_most(reg x, reg hi) noexcept {
+    return xsimd::min(hi, x);
+  }
+  static EDGERNN_INLINE reg at_least(reg x, reg lo) noexcept {
+    return xsimd::max(lo, x);
+  }
   static EDGERNN_INLINE reg keep_nan(reg v, reg r) noexcept {
     // Not `v != v`: xsimd 8.1's AVX-512 `!=` is an ordered compare, false for NaN.
     return xsimd::select(xsimd::isnan(v), v, r);

@@ -12,9 +12,13 @@
 // before moving on: one pass over the weights, no intermediate z vector in memory. Full blocks
 // are V = 2 registers wide per gate for LSTM and GRU (8 and 6 accumulators in flight) and V = 4
 // for SimpleRNN and Dense; the Hp/W mod V registers left over form one shorter block.
+//
+// The panel holds float32, or IEEE binary16 (the `f16` kernels: half the bytes per weight,
+// widened by ops::load as they stream in; the bias and all arithmetic stay float32).
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <type_traits>
 #include <utility>
@@ -23,39 +27,97 @@
 
 namespace edgernn {
 
-/// A read-only array of floats handed to set_weights (Keras layout, row-major).
+/// A read-only array of weights handed to set_weights (Keras layout, row-major): floats, or
+/// binary16 bit patterns (std::uint16_t, as an f16 model file or exported header stores them).
 struct weights {
   const float* data = nullptr;
   std::size_t size = 0;
+  const std::uint16_t* halves = nullptr;  ///< set instead of `data` for binary16 arrays
 
   constexpr weights() noexcept = default;
   constexpr weights(const float* d, std::size_t n) noexcept : data(d), size(n) {}
+  constexpr weights(const std::uint16_t* h, std::size_t n) noexcept : size(n), halves(h) {}
   template <std::size_t N>
   constexpr weights(const float (&a)[N]) noexcept : data(a), size(N) {}  // NOLINT: implicit
+  template <std::size_t N>
+  constexpr weights(const std::uint16_t (&a)[N]) noexcept  // NOLINT: implicit
+      : size(N), halves(a) {}
   /// Any contiguous container of floats (std::vector, std::array, ...).
   template <class C, class = decltype(static_cast<const float*>(std::declval<const C&>().data())),
             class = decltype(std::size_t{std::declval<const C&>().size()})>
   constexpr weights(const C& c) noexcept : data(c.data()), size(c.size()) {}  // NOLINT: implicit
 };
 
+/// Weight storage for a layer's `Kernels` parameter: binary16 weights with the default kernels
+/// for binary16 (`Lstm<In, H, f16>`: simd::narrow_arch at every size, since 256-bit
+/// conversions stream twice as fast as 512-bit ones on the AVX-512 CPUs measured, see
+/// bench/bench_step.cpp), or with those of `Arch` (`f16_on<Arch>`).
+struct f16 {};
+template <class Arch>
+struct f16_on {};
+
 namespace detail {
 
-/// Reads float i of an array that may be unaligned and read-only (a file in flash):
-/// little-endian IEEE binary32, copied byte-wise.
-struct byte_floats {
-  const unsigned char* bytes;
-  float operator[](std::size_t i) const noexcept {
-    float f;
-    std::memcpy(&f, bytes + i * sizeof(float), sizeof(float));
-    return f;
+template <class R, class = void>
+struct has_half_at : std::false_type {};
+template <class R>
+struct has_half_at<R, decltype(void(std::declval<const R&>().half_at(std::size_t{})))>
+    : std::true_type {};
+
+/// A layer's `Kernels` parameter resolved: the instruction set and the weight storage type.
+template <class Kernels, std::size_t Units>
+struct kernels_of {
+  using arch = Kernels;
+  using weight = float;
+};
+template <std::size_t Units>
+struct kernels_of<f16, Units> {
+  using arch = simd::narrow_arch;
+  using weight = std::uint16_t;
+};
+template <class Arch, std::size_t Units>
+struct kernels_of<f16_on<Arch>, Units> {
+  using arch = Arch;
+  using weight = std::uint16_t;
+};
+
+/// Reads value i of a `weights` array as float, or as binary16 bits (exact for halves).
+struct weights_reader {
+  const float* f;
+  const std::uint16_t* h;
+  constexpr float operator[](std::size_t i) const noexcept {
+    return h ? simd::half_to_float(h[i]) : f[i];
+  }
+  constexpr std::uint16_t half_at(std::size_t i) const noexcept {
+    return h ? h[i] : simd::float_to_half(f[i]);
   }
 };
+constexpr weights_reader read(const weights& w) noexcept {
+  return {w.data, w.halves};
+}
 
 /// Reads float i of a caller's float array.
 struct plain_floats {
   const float* data;
   constexpr float operator[](std::size_t i) const noexcept { return data[i]; }
 };
+
+/// Value i of `src` times `scale` (1, or 0.5 for a sigmoid gate), stored as T: float (exact),
+/// or binary16 (from the half itself when the reader has one: then halving is exact unless
+/// the result is subnormal, an error below 2^−25).
+template <class T, class Reader>
+constexpr T packed_value(const Reader& src, std::size_t i, float scale) noexcept {
+  if constexpr (std::is_same<T, float>::value) {
+    return scale * src[i];
+  } else {
+    if constexpr (has_half_at<Reader>::value) {
+      const std::uint16_t h = src.half_at(i);
+      return scale == 1.0f ? h : simd::half_halve(h);
+    } else {
+      return simd::float_to_half(scale * src[i]);
+    }
+  }
+}
 
 /// Geometry of a gate panel: `gates` gates of `units` columns each, `w`-float registers.
 /// Usable at compile time (static layers) and at run time (DynamicModel): both walk the same
@@ -83,6 +145,13 @@ using regs_t = std::integral_constant<std::size_t, V>;
 template <std::size_t VMax, class F>
 EDGERNN_INLINE constexpr void for_each_block(const panel_shape& s, std::size_t w, F&& f) {
   std::size_t j = 0;
+  if constexpr (VMax >= 2) {
+    if (s.v == 1) {
+      for (std::size_t b = 0; b < s.regs; ++b, j += w)
+        f(regs_t<1>{}, j);
+      return;
+    }
+  }
   for (std::size_t b = 0; b < s.full_blocks; ++b, j += VMax * w)
     f(regs_t<VMax>{}, j);
   if constexpr (VMax >= 2) {
@@ -97,45 +166,87 @@ EDGERNN_INLINE constexpr void for_each_block(const panel_shape& s, std::size_t w
 }
 
 /// Packs rows [0, rows) of the Keras matrix `src` (rows × src_cols, gate g's column j at
-/// g·H + j) for the column block [j0, j0 + nv·W), gates `gates[0..ng)`, in panel order.
-/// Returns the end of what it wrote.
-template <class Reader>
-constexpr float* pack_block_rows(float* dst, const Reader& src, std::size_t rows,
-                                 std::size_t src_cols, std::size_t h, const std::size_t* gates,
-                                 std::size_t ng, std::size_t j0, std::size_t nv,
-                                 std::size_t w) noexcept {
+/// g·H + j) for the column block [j0, j0 + nv·W), gates `gates[0..ng)`, in panel order, each
+/// gate's values multiplied by `scale[g]` (1, or 0.5 for a sigmoid gate: exact). Returns the end
+/// of what it wrote.
+template <class T, class Reader>
+constexpr T* pack_block_rows(T* dst, const Reader& src, std::size_t rows, std::size_t src_cols,
+                             std::size_t h, const std::size_t* gates, const float* scale,
+                             std::size_t ng, std::size_t j0, std::size_t nv,
+                             std::size_t w) noexcept {
   for (std::size_t k = 0; k < rows; ++k) {
     for (std::size_t g = 0; g < ng; ++g) {
       for (std::size_t c = 0; c < nv * w; ++c) {
         const std::size_t j = j0 + c;
-        *dst++ = j < h ? src[k * src_cols + gates[g] * h + j] : 0.0f;
+        *dst++ = j < h ? packed_value<T>(src, k * src_cols + gates[g] * h + j, scale[g]) : T{};
       }
     }
   }
   return dst;
 }
 
-/// Packs a bias vector (src_cols floats, gate g's unit j at g·H + j) for `gates` into
-/// `ng` rows of `hp` floats, zero past H.
-template <class Reader>
-constexpr void pack_bias(float* dst, const Reader& src, std::size_t h, std::size_t hp,
-                         const std::size_t* gates, std::size_t ng) noexcept {
-  for (std::size_t g = 0; g < ng; ++g) {
-    for (std::size_t j = 0; j < hp; ++j)
-      dst[g * hp + j] = j < h ? src[gates[g] * h + j] : 0.0f;
+/// Bias value i of `src` for a layer with weights stored as T: kept in float32 either way, but
+/// rounded to binary16 first for binary16 layers (so an f16 layer computes the same from a
+/// binary32 source as from an f16 model file).
+template <class T, class Reader>
+constexpr float bias_at(const Reader& src, std::size_t i) noexcept {
+  if constexpr (std::is_same<T, float>::value) {
+    return src[i];
+  } else if constexpr (has_half_at<Reader>::value) {
+    return simd::half_to_float(src.half_at(i));
+  } else {
+    return simd::half_to_float(simd::float_to_half(src[i]));
   }
 }
 
-/// acc[r] += src[k] · panel[k][r] for rows k in [0, rows) and the N registers of one block.
-/// With fewer than 8 accumulators the FMA latency, not throughput, would bound the loop, so
-/// odd rows go to a second set that is added at the end. Returns the panel past those rows.
-template <class Arch, std::size_t N>
-EDGERNN_INLINE const float* accumulate(typename simd::ops<Arch>::reg* acc,
-                                       const float* EDGERNN_RESTRICT src, std::size_t rows,
-                                       const float* EDGERNN_RESTRICT panel) noexcept {
+/// Packs a bias vector (src_cols floats, gate g's unit j at g·H + j) for `gates` into
+/// `ng` rows of `hp` floats, zero past H, each gate multiplied by `scale[g]`.
+template <class T, class Reader>
+constexpr void pack_bias(float* dst, const Reader& src, std::size_t h, std::size_t hp,
+                         const std::size_t* gates, const float* scale, std::size_t ng) noexcept {
+  for (std::size_t g = 0; g < ng; ++g) {
+    for (std::size_t j = 0; j < hp; ++j)
+      dst[g * hp + j] = j < h ? scale[g] * bias_at<T>(src, gates[g] * h + j) : 0.0f;
+  }
+}
+
+/// Floats of a layer's output buffer holding `padded` floats of its own kernels: whole
+/// registers of the widest kernels of the build (the next layer may be a Dense of that width).
+constexpr std::size_t buffer_floats(std::size_t padded) noexcept {
+  return simd::round_up(padded, simd::ops<simd::default_arch>::width);
+}
+
+/// After a layer's run() over `steps` steps: the last output row (`floats` floats at `last`)
+/// becomes the state's h, as `steps` calls of step() would have left it.
+inline void keep_last(float* h, const float* last, std::size_t floats, std::size_t steps) noexcept {
+  if (steps > 0) std::memcpy(h, last, floats * sizeof(float));
+}
+
+/// Independent partial sums (chains) per accumulator for a block of n registers: at small
+/// sizes the h → h dependency runs through every row's FMA, so splitting the rows into chains
+/// shortens it (4 rows per chain: 4 FMA latencies + 2 adds instead of 16 FMA latencies). As
+/// many chains (1, 2 or 4) as keep n·chains within half the register file.
+template <class Arch>
+constexpr std::size_t chains_for(std::size_t n) noexcept {
+  using O = simd::ops<Arch>;
+  if (O::width == 1) return 1;
+  std::size_t c = 1;
+  while (c < 4 && n * (2 * c) <= O::registers / 2)
+    c *= 2;
+  return c;
+}
+
+/// acc[r] += src[k] · panel[k][r] for rows k in [0, rows) and the N registers of one block, in
+/// `C` chains (row k goes to chain k mod C; the chains are summed pairwise at the end). Returns
+/// the panel past those rows. Every caller that must agree bit for bit (step() and the
+/// sequence path) uses the same N and C for the same rows.
+template <class Arch, std::size_t N, std::size_t C = chains_for<Arch>(N), class T>
+EDGERNN_INLINE const T* accumulate(typename simd::ops<Arch>::reg* acc,
+                                   const float* EDGERNN_RESTRICT src, std::size_t rows,
+                                   const T* EDGERNN_RESTRICT panel) noexcept {
   using O = simd::ops<Arch>;
   constexpr std::size_t W = O::width;
-  if constexpr (N >= 8 || W == 1) {
+  if constexpr (C == 1) {
     for (std::size_t k = 0; k < rows; ++k) {
       const auto s = O::broadcast(src[k]);
       for (std::size_t r = 0; r < N; ++r)
@@ -143,27 +254,52 @@ EDGERNN_INLINE const float* accumulate(typename simd::ops<Arch>::reg* acc,
       panel += N * W;
     }
   } else {
-    typename O::reg odd[N];
-    for (std::size_t r = 0; r < N; ++r)
-      odd[r] = O::broadcast(0.0f);
+    typename O::reg part[C - 1][N];
+    for (std::size_t c = 0; c + 1 < C; ++c)
+      for (std::size_t r = 0; r < N; ++r)
+        part[c][r] = O::broadcast(0.0f);
     std::size_t k = 0;
-    for (; k + 1 < rows; k += 2) {
+    for (; k + C <= rows; k += C) {
       const auto s0 = O::broadcast(src[k]);
-      const auto s1 = O::broadcast(src[k + 1]);
-      for (std::size_t r = 0; r < N; ++r) {
+      for (std::size_t r = 0; r < N; ++r)
         acc[r] = O::fma(s0, O::load(panel + r * W), acc[r]);
-        odd[r] = O::fma(s1, O::load(panel + (N + r) * W), odd[r]);
+      for (std::size_t c = 1; c < C; ++c) {
+        const auto s = O::broadcast(src[k + c]);
+        for (std::size_t r = 0; r < N; ++r)
+          part[c - 1][r] = O::fma(s, O::load(panel + (c * N + r) * W), part[c - 1][r]);
       }
-      panel += 2 * N * W;
+      panel += C * N * W;
     }
+    // rows − k < C rows are left: chain c takes the (c + 1)-th of them. Written out so that
+    // every chain index is a constant (a run-time index would put the chains in memory).
     if (k < rows) {
-      const auto s = O::broadcast(src[k]);
+      const auto s = O::broadcast(src[k++]);
       for (std::size_t r = 0; r < N; ++r)
         acc[r] = O::fma(s, O::load(panel + r * W), acc[r]);
       panel += N * W;
     }
-    for (std::size_t r = 0; r < N; ++r)
-      acc[r] = acc[r] + odd[r];
+    if constexpr (C == 4) {
+      if (k < rows) {
+        const auto s = O::broadcast(src[k++]);
+        for (std::size_t r = 0; r < N; ++r)
+          part[0][r] = O::fma(s, O::load(panel + r * W), part[0][r]);
+        panel += N * W;
+      }
+      if (k < rows) {
+        const auto s = O::broadcast(src[k++]);
+        for (std::size_t r = 0; r < N; ++r)
+          part[1][r] = O::fma(s, O::load(panel + r * W), part[1][r]);
+        panel += N * W;
+      }
+    }
+    // Pairwise: (acc + p0) + (p1 + p2) for four chains.
+    for (std::size_t r = 0; r < N; ++r) {
+      if constexpr (C == 2) {
+        acc[r] = acc[r] + part[0][r];
+      } else {
+        acc[r] = (acc[r] + part[0][r]) + (part[1][r] + part[2][r]);
+      }
+    }
   }
   return panel;
 }

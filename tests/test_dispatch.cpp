@@ -1,0 +1,143 @@
+// Runtime dispatch (src/dispatch): this binary is built without -march. Run with EDGERNN_ARCH
+// set (ctest runs it once per instruction set: avx512, avx2, sse4.2, sse2), it runs the suite on
+// that ISA's kernels, or skips (exit code 77) where the CPU lacks it: every layer kind and size
+// against the float64 reference, the golden cases (binary32 and binary16 weights), run() against
+// step() bit for bit.
+#define DOCTEST_CONFIG_IMPLEMENT
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "dispatch.hpp"
+#include "io/keras_json.hpp"
+#include "io/model_file.hpp"
+#include "layer_sweep.hpp"
+#include "support/csv.hpp"
+
+namespace {
+
+using namespace edgernn;
+namespace dp = edgernn::dispatch;
+
+dp::isa under_test = dp::isa::sse2;
+
+status set_all(dp::Model& m, const io::model_desc& d) {
+  for (std::size_t i = 0; i < d.layers.size(); ++i) {
+    const auto& l = d.layers[i];
+    const status s =
+        m.set_weights(i, {l.kernel.data(), l.kernel.size()},
+                      {l.recurrent.data(), l.recurrent.size()}, {l.bias.data(), l.bias.size()});
+    if (s != status::ok) return s;
+  }
+  return status::ok;
+}
+
+}  // namespace
+
+TEST_CASE("the requested ISA is the one running") {
+  dp::Model m;
+  CHECK(m.kernels() == under_test);
+  CHECK(dp::default_isa() == under_test);
+  dp::Model explicit_choice(under_test);
+  CHECK(explicit_choice.kernels() == under_test);
+  // An ISA the CPU lacks falls back to the best it has.
+  for (dp::isa i : dp::all_isas) {
+    dp::Model x(i);
+    CHECK(x.kernels() == (dp::cpu_supports(i) ? i : dp::best_isa()));
+  }
+  dp::isa parsed;
+  CHECK(dp::parse_isa("sse4.2", parsed));
+  CHECK(parsed == dp::isa::sse4_2);
+  CHECK_FALSE(dp::parse_isa("avx", parsed));
+  CHECK_FALSE(dp::parse_isa(nullptr, parsed));
+}
+
+TEST_CASE("every layer kind and size against the float64 reference") {
+  namespace t = edgernn::test;
+  const layer_kind kinds[] = {layer_kind::lstm, layer_kind::gru, layer_kind::gru,
+                              layer_kind::simple_rnn, layer_kind::dense};
+  t::sweep_result res;
+  std::size_t sizes = 0;
+  for (std::size_t f = 0; f < 5; ++f) {
+    for (std::size_t in : {1u, 3u, 8u}) {
+      for (std::size_t h = 1; h <= 49; h += (h < 18 ? 1 : 5)) {
+        ++sizes;
+        io::model_desc d;
+        d.in = in;
+        io::layer_desc l;
+        l.kind = kinds[f];
+        l.act = kinds[f] == layer_kind::dense ? activation::sigmoid : activation::tanh;
+        l.reset_after = f != 2;
+        l.in = in;
+        l.units = h;
+        t::rng r(in * 1000 + h + f);
+        t::randomize(l, r);
+        d.layers.push_back(l);
+        dp::Model m(under_test);
+        const layer_spec spec{l.kind, l.act, l.reset_after, in, h};
+        REQUIRE(m.init(&spec, 1) == status::ok);
+        REQUIRE(set_all(m, d) == status::ok);
+        const std::vector<float> x = t::sweep_inputs(in, in * 1000 + h);
+        std::vector<float> y(t::sweep_steps * h), z(t::sweep_steps * h);
+        m.run(x.data(), y.data(), t::sweep_steps);
+        t::compare_with_reference(d, x, y, res);
+        m.reset();
+        for (std::size_t s = 0; s < t::sweep_steps; ++s)
+          m.step(x.data() + s * in, z.data() + s * h);
+        REQUIRE(std::memcmp(y.data(), z.data(), y.size() * sizeof(float)) == 0);
+      }
+    }
+  }
+  MESSAGE(std::string(dp::to_string(under_test)) << ": " << res.cases << " layers, max |error| "
+                                                 << res.max_abs << "; run() == step() bit for bit");
+  CHECK(res.cases == sizes);
+}
+
+TEST_CASE("golden cases, binary32 and binary16 weights") {
+  const char* cases[] = {
+      "srnn_tanh_h17_i1_sine", "srnn_relu_h8_i1", "lstm_h3_i3", "lstm_h32_i1_d2",
+      "lstm_h64_i1_t5000",     "gru_h8_i8",       "gru_h17_i1", "stack_lstm16_gru8_d1"};
+  for (const char* name : cases) {
+    CAPTURE(name);
+    const std::string dir = std::string(EDGERNN_TEST_DATA_DIR) + "/golden/" + name + "/";
+    const io::model_desc d = io::read_keras_json(dir + "model.json");
+    const auto input = test::read_csv(dir + "input.csv");
+    const auto expected = test::read_csv(dir + "expected.csv");
+    for (bool half : {false, true}) {
+      const auto file = io::encode_model(d, {half});
+      dp::Model m(under_test);
+      REQUIRE(m.load(file.data(), file.size()) == status::ok);
+      const test::tolerance tol = half ? test::tolerance{5e-4, 5e-4} : test::tolerance{1e-5, 1e-4};
+      std::vector<float> x(d.in), y(d.out());
+      for (std::size_t t = 0; t < input.size(); ++t) {
+        for (std::size_t i = 0; i < d.in; ++i)
+          x[i] = static_cast<float>(input[t][i]);
+        m.step(x.data(), y.data());
+        for (std::size_t j = 0; j < y.size(); ++j)
+          REQUIRE_MESSAGE(tol.ok(y[j], expected[t][j]), (half ? "f16 " : "f32 ")
+                                                            << "step " << t << ": " << y[j]
+                                                            << " vs " << expected[t][j]);
+      }
+    }
+  }
+}
+
+int main(int argc, char** argv) {
+  const char* env = std::getenv("EDGERNN_ARCH");
+  if (env == nullptr || !dp::parse_isa(env, under_test)) {
+    under_test = dp::best_isa();
+    std::printf("EDGERNN_ARCH unset: testing the best ISA of this CPU, %s\n",
+                dp::to_string(under_test));
+  } else if (!dp::cpu_supports(under_test)) {
+    std::printf("EDGERNN_ARCH=%s: this CPU or OS lacks it; skipped\n", env);
+    return 77;
+  }
+  std::printf("dispatch: kernels for %s (best on this CPU: %s)\n", dp::to_string(under_test),
+              dp::to_string(dp::best_isa()));
+  doctest::Context context(argc, argv);
+  return context.run();
+}

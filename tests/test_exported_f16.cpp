@@ -1,0 +1,69 @@
+// Headers exported from f16 model files (`edgernn convert --weights f16`, then export-header,
+// generated at build time from golden cases): binary16 arrays, f16 layers, weights packed at
+// compile time. The header's Model (load()), its ConstModel, Model::load and DynamicModel::load
+// of the f16 file agree bit for bit, and stay within the binary16 error bound of
+// tests/test_f16.cpp against PyTorch's outputs.
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "edgernn/dynamic_model.hpp"
+#include "exported/gru_h8_i8_f16.hpp"
+#include "exported/lstm_h64_i1_t5000_f16.hpp"
+#include "exported/stack_lstm16_gru8_d1_f16.hpp"
+#include "io/files.hpp"
+#include "support/csv.hpp"
+
+namespace {
+
+template <class M, class C, class Load>
+void check(const std::string& name, Load load, C flash) {
+  static_assert(std::is_same<typename M::template layer_type<0>::weight_type, std::uint16_t>::value,
+                "an f16 header declares f16 layers");
+  const std::string dir = std::string(EDGERNN_TEST_DATA_DIR) + "/golden/" + name + "/";
+  static M from_header, from_file;
+  REQUIRE(load(from_header) == edgernn::status::ok);
+  const auto file =
+      edgernn::io::read_file(std::string(EDGERNN_EXPORTED_DIR) + "/" + name + "_f16.ern");
+  REQUIRE(from_file.load(file.data(), file.size()) == edgernn::status::ok);
+  edgernn::DynamicModel dyn;
+  REQUIRE(dyn.load(file.data(), file.size()) == edgernn::status::ok);
+  const auto input = edgernn::test::read_csv(dir + "input.csv");
+  const auto expected = edgernn::test::read_csv(dir + "expected.csv");
+  std::vector<float> x(M::in_size), a(M::out_size), b(M::out_size), c(M::out_size), d(M::out_size);
+  double worst = 0;
+  for (std::size_t t = 0; t < input.size(); ++t) {
+    for (std::size_t i = 0; i < x.size(); ++i)
+      x[i] = static_cast<float>(input[t][i]);
+    from_header.step(x.data(), a.data());
+    from_file.step(x.data(), b.data());
+    flash.step(x.data(), c.data());
+    dyn.step(x.data(), d.data());
+    REQUIRE(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+    REQUIRE(std::memcmp(a.data(), c.data(), a.size() * sizeof(float)) == 0);
+    REQUIRE(std::memcmp(a.data(), d.data(), a.size() * sizeof(float)) == 0);
+    for (std::size_t j = 0; j < a.size(); ++j) {
+      const double e = expected[t][j];
+      worst = std::max(worst, std::fabs(a[j] - e));
+      REQUIRE(std::fabs(a[j] - e) <= 5e-4 + 5e-4 * std::fabs(e));
+    }
+  }
+  MESSAGE(name << " (f16): header, ConstModel, model file and DynamicModel agree bit for bit; "
+                  "max |error| "
+               << worst);
+}
+
+}  // namespace
+
+#define EDGERNN_EXPORTED_F16_CASE(ns)                                                             \
+  TEST_CASE("exported f16 header: " #ns) {                                                        \
+    check<ns##_f16::model>(                                                                       \
+        #ns, [](ns##_f16::model& m) { return ns##_f16::load(m); }, ns##_f16::make_const_model()); \
+  }
+
+EDGERNN_EXPORTED_F16_CASE(lstm_h64_i1_t5000)
+EDGERNN_EXPORTED_F16_CASE(stack_lstm16_gru8_d1)
+EDGERNN_EXPORTED_F16_CASE(gru_h8_i8)

@@ -1,0 +1,174 @@
+// run() over sequences: chunks of steps through one layer at a time, the input projections of
+// a chunk first (see Model::run). The arithmetic is the same as step()'s, so every output must
+// equal step()'s bit for bit: for every cell kind, both kernel widths, binary16 weights, every
+// length around the chunk size, runs split at any point, Model, ConstModel and DynamicModel.
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "edgernn/dynamic_model.hpp"
+#include "support/harness.hpp"
+
+namespace {
+
+using namespace edgernn;
+using act = activation;
+constexpr std::size_t chunk = detail::run_chunk;
+
+// Lengths around the chunk: none, shorter, equal, one past, several, with a tail.
+const std::size_t lengths[] = {0, 1, chunk ? chunk - 1 : 2, chunk, chunk + 1, 5 * chunk + 3, 97};
+
+template <class M>
+void check_model(std::uint64_t seed) {
+  const io::model_desc d = test::random_model_for<M>(seed);
+  auto a = std::make_unique<M>();
+  auto b = std::make_unique<M>();
+  REQUIRE(test::set_model(*a, d) == status::ok);
+  REQUIRE(test::set_model(*b, d) == status::ok);
+  test::rng r(seed + 1);
+  for (std::size_t steps : lengths) {
+    CAPTURE(steps);
+    const auto in = r.uniform(steps * M::in_size + 1, -1.5f, 1.5f);
+    std::vector<float> by_run(steps * M::out_size + 1), by_step(steps * M::out_size + 1);
+    a->reset();
+    b->reset();
+    a->run(in.data(), by_run.data(), steps);
+    for (std::size_t t = 0; t < steps; ++t)
+      b->step(in.data() + t * M::in_size, by_step.data() + t * M::out_size);
+    REQUIRE(std::memcmp(by_run.data(), by_step.data(), steps * M::out_size * sizeof(float)) == 0);
+    // The state carries over: a second run continues where step() would.
+    a->run(in.data(), by_run.data(), steps);
+    for (std::size_t t = 0; t < steps; ++t)
+      b->step(in.data() + t * M::in_size, by_step.data() + t * M::out_size);
+    REQUIRE(std::memcmp(by_run.data(), by_step.data(), steps * M::out_size * sizeof(float)) == 0);
+  }
+  // Split runs, from a fresh state, at every split point of a 2·chunk + 5 sequence.
+  const std::size_t steps = 2 * chunk + 5;
+  const auto in = r.uniform(steps * M::in_size, -1.0f, 1.0f);
+  std::vector<float> whole(steps * M::out_size), split(steps * M::out_size);
+  a->reset();
+  a->run(in.data(), whole.data(), steps);
+  for (std::size_t cut = 0; cut <= steps; ++cut) {
+    a->reset();
+    a->run(in.data(), split.data(), cut);
+    a->run(in.data() + cut * M::in_size, split.data() + cut * M::out_size, steps - cut);
+    REQUIRE(std::memcmp(whole.data(), split.data(), whole.size() * sizeof(float)) == 0);
+  }
+}
+
+using lstm_small = Model<Lstm<8, 5>, Dense<5, 1>>;
+using lstm_wide = Model<Lstm<8, 40>, Dense<40, 2>>;
+using gru_after = Model<Gru<8, 12, true>, Dense<12, 1>>;
+using gru_before = Model<Gru<9, 33, false>, Dense<33, 3, act::tanh>>;
+using srnn = Model<SimpleRnn<8, 20, act::relu>, Dense<20, 1, act::sigmoid>>;
+using stack = Model<Lstm<3, 20>, Gru<20, 9, true>, SimpleRnn<9, 17, act::tanh>,
+                    Dense<17, 24, act::relu>, Dense<24, 2>>;
+using half = Model<Lstm<8, 24, f16>, Gru<24, 16, true, f16>, Dense<16, 1, act::linear, f16>>;
+using narrow_only =
+    Model<Lstm<8, 40, simd::narrow_arch>, Dense<40, 1, act::linear, simd::narrow_arch>>;
+using scalar_kernels =
+    Model<Gru<8, 7, false, simd::scalar>, Dense<7, 2, act::linear, simd::scalar>>;
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("Model::run equals step() bit for bit at every length and split", M, lstm_small,
+                   lstm_wide, gru_after, gru_before, srnn, stack, half, narrow_only,
+                   scalar_kernels) {
+  MESSAGE("sequence chunk " << M::sequence_chunk << " steps");
+  check_model<M>(17);
+}
+
+TEST_CASE("ConstModel::run equals its step() and Model's") {
+  using L0 = Lstm<8, 16>;
+  using L1 = Dense<16, 2>;
+  const io::model_desc d = test::random_model<L0, L1>(23);
+  static Model<L0, L1> m;
+  REQUIRE(test::set_model(m, d) == status::ok);
+  static ConstModel<L0, L1> a(m.layer<0>().packed_weights(), m.layer<1>().packed_weights());
+  static ConstModel<L0, L1> b(m.layer<0>().packed_weights(), m.layer<1>().packed_weights());
+  test::rng r(3);
+  const std::size_t steps = 3 * chunk + 2;
+  const auto in = r.uniform(steps * 8, -1.0f, 1.0f);
+  std::vector<float> x(steps * 2), y(steps * 2), z(steps * 2);
+  a.run(in.data(), x.data(), steps);
+  m.run(in.data(), z.data(), steps);
+  for (std::size_t t = 0; t < steps; ++t)
+    b.step(in.data() + t * 8, y.data() + t * 2);
+  CHECK(std::memcmp(x.data(), y.data(), x.size() * sizeof(float)) == 0);
+  CHECK(std::memcmp(x.data(), z.data(), x.size() * sizeof(float)) == 0);
+}
+
+TEST_CASE("DynamicModel::run equals its step() bit for bit, every kind and weight type") {
+  const layer_spec stacks[][4] = {
+      {{layer_kind::lstm, act::tanh, true, 8, 40},
+       {layer_kind::gru, act::tanh, false, 40, 9},
+       {layer_kind::simple_rnn, act::relu, true, 9, 17},
+       {layer_kind::dense, act::sigmoid, true, 17, 3}},
+      {{layer_kind::gru, act::tanh, true, 8, 5, true},
+       {layer_kind::lstm, act::tanh, true, 5, 33, true},
+       {layer_kind::dense, act::tanh, true, 33, 20, true},
+       {layer_kind::dense, act::linear, true, 20, 1, true}},
+  };
+  for (const auto& specs : stacks) {
+    io::model_desc d;
+    d.in = specs[0].in;
+    test::rng r(31);
+    for (const layer_spec& s : specs) {
+      io::layer_desc l;
+      l.kind = s.kind;
+      l.act = s.act;
+      l.reset_after = s.reset_after;
+      l.in = s.in;
+      l.units = s.units;
+      test::randomize(l, r);
+      d.layers.push_back(l);
+    }
+    DynamicModel a, b;
+    REQUIRE(a.init(specs, 4) == status::ok);
+    REQUIRE(b.init(specs, 4) == status::ok);
+    for (std::size_t i = 0; i < 4; ++i) {
+      const auto& l = d.layers[i];
+      const weights k{l.kernel.data(), l.kernel.size()}, u{l.recurrent.data(), l.recurrent.size()},
+          bias{l.bias.data(), l.bias.size()};
+      REQUIRE(a.set_weights(i, k, u, bias) == status::ok);
+      REQUIRE(b.set_weights(i, k, u, bias) == status::ok);
+    }
+    for (std::size_t steps : lengths) {
+      CAPTURE(steps);
+      const auto in = r.uniform(steps * d.in + 1, -1.0f, 1.0f);
+      const std::size_t out = a.out_size();
+      std::vector<float> x(steps * out + 1), y(steps * out + 1);
+      a.run(in.data(), x.data(), steps);
+      for (std::size_t t = 0; t < steps; ++t)
+        b.step(in.data() + t * d.in, y.data() + t * out);
+      REQUIRE(std::memcmp(x.data(), y.data(), steps * out * sizeof(float)) == 0);
+    }
+  }
+}
+
+TEST_CASE("a layer's run() writes each output row at its stride and keeps the last h") {
+  using L = Gru<8, 20>;
+  const io::model_desc d = test::random_model<L>(5);
+  static L a, b;
+  REQUIRE(test::set_layer(a, d.layers[0]) == status::ok);
+  REQUIRE(test::set_layer(b, d.layers[0]) == status::ok);
+  test::rng r(8);
+  // Rows of y and proj aligned as run() requires (64 bytes, whole registers apart); x unaligned.
+  constexpr std::size_t n = 6, ldx = 11, ldy = L::out_padded + 16;
+  const auto x = r.uniform(n * ldx, -1.0f, 1.0f);
+  alignas(64) static float y[n * ldy];
+  alignas(64) static float proj[n * L::proj_floats];
+  for (float& v : y)
+    v = 777.0f;
+  a.run(x.data(), ldx, y, ldy, n, proj);
+  for (std::size_t t = 0; t < n; ++t) {
+    const float* h = b.step(x.data() + t * ldx);
+    CHECK(std::memcmp(h, y + t * ldy, 20 * sizeof(float)) == 0);
+    for (std::size_t k = L::out_padded; k < ldy; ++k)
+      REQUIRE(y[t * ldy + k] == 777.0f);  // nothing written past the row
+  }
+  CHECK(std::memcmp(a.current_state().h[a.current_state().cur],
+                    b.current_state().h[b.current_state().cur], 20 * sizeof(float)) == 0);
+}

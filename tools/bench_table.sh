@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The README's latency table: builds the benchmark (release preset: -O3 -march=native), runs it
+# with repetitions and prints a markdown table of the medians (CPU time).
+#
+# Usage: tools/bench_table.sh [--build-dir DIR] [--repetitions N] [--filter REGEX] [--json FILE]
+#   --build-dir    a configured build with edgernn_bench (default: build/release, configured
+#                  with `cmake --preset release` if missing)
+#   --repetitions  repetitions per benchmark, medians reported (default 5)
+#   --filter       Google Benchmark filter over the cell/size rows (default: all)
+#   --json         also keep the raw JSON output there
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=build/release
+reps=5
+filter=""
+json=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --build-dir) build=$2; shift 2 ;;
+    --repetitions) reps=$2; shift 2 ;;
+    --filter) filter=$2; shift 2 ;;
+    --json) json=$2; shift 2 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+
+if [ ! -f "$build/CMakeCache.txt" ]; then
+  [ "$build" = build/release ] || { echo "$build is not a configured build" >&2; exit 1; }
+  cmake --preset release >/dev/null
+fi
+cmake --build "$build" --target edgernn_bench -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
+bench="$build/bench/edgernn_bench"
+
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+args=(--benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true
+      --benchmark_format=json)
+[ -n "$filter" ] && args+=(--benchmark_filter="$filter")
+"$bench" "${args[@]}" >"$out"
+[ -n "$json" ] && cp "$out" "$json"
+
+python3 - "$out" "$reps" <<'PY'
+import json, sys
+
+data = json.load(open(sys.argv[1]))
+reps = sys.argv[2]
+ctx = data["context"]
+rows = {}
+for b in data["benchmarks"]:
+    if b.get("aggregate_name") != "median":
+        continue
+    cell, h, i, kind, kernels = b["run_name"].split("/")
+    key = (cell, int(h.split(":")[1]), int(i.split(":")[1]))
+    rows.setdefault(key, {})[(kind, kernels)] = b
+
+def ns(b):
+    return b["ns/step"] * 1e9 if b["ns/step"] < 1e-3 else b["ns/step"]
+
+def find(r, kind, scalar=False):
+    for (k, kern), b in r.items():
+        if k == kind and (kern == "scalar") == scalar:
+            return kern, b
+    return None, None
+
+order = {"simple_rnn": 0, "lstm": 1, "gru": 2}
+print("Medians of %s repetitions (CPU time) of one step of the cell followed by Dense(1), batch 1. "
+      "Measured by the benchmark itself on this machine: FMA peak %.0f GFLOP/s; read bandwidth "
+      "L1 %.0f, L2 %.0f, L3 %.0f GB/s. %% ceiling: weight bytes per step / bandwidth of the cache "
+      "level holding them, over the step's time." % (
+          reps, float(ctx.get("peak_gflops", 0)), float(ctx.get("read_GBps_16KiB", 0)),
+          float(ctx.get("read_GBps_384KiB", 0)), float(ctx.get("read_GBps_8192KiB", 0))))
+print()
+print("| cell | H | In | kernels | f32 ns/step | GFLOP/s | % peak | % ceiling | vs scalar "
+      "| run() ns/step | run() vs step() | f16 ns/step | f16 % ceiling | f16 vs f32 |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+for key in sorted(rows, key=lambda k: (order.get(k[0], 9), k[2], k[1])):
+    r = rows[key]
+    kern, s = find(r, "static")
+    if s is None:
+        continue
+    row = [key[0], str(key[1]), str(key[2]), kern, "%.1f" % ns(s), "%.1f" % s["GFLOP/s"],
+           "%.0f" % s["%peak"], "%.0f" % s["%ceiling"]]
+    _, sc = find(r, "static", scalar=True)
+    row.append("%.1f× slower" % (ns(sc) / ns(s)) if sc else "—")
+    _, seq = find(r, "sequence")
+    row += ["%.1f" % ns(seq), "%.2f×" % (ns(s) / ns(seq))] if seq else ["—", "—"]
+    _, f16 = find(r, "static-f16")
+    row += (["%.1f" % ns(f16), "%.0f" % f16["%ceiling"], "%.2f×" % (ns(s) / ns(f16))]
+            if f16 else ["—", "—", "—"])
+    print("| " + " | ".join(row) + " |")
+PY
