@@ -106,7 +106,7 @@ model_desc parse_keras_json(const std::string& text, const std::string& name) {
   json root;
   try {
     root = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for a number like 1e999
     throw error(name + ": not valid JSON (" + e.what() + ")");
   }
   const ctx top{name};
@@ -215,6 +215,8 @@ void put_float(std::string& s, float v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(v));
   s += buf;
+  // "-0" reads back as the integer 0: keep the sign of a negative zero.
+  if (v == 0.0f && std::signbit(v)) s += ".0";
 }
 void put_row(std::string& s, const float* p, std::size_t n) {
   s += '[';
