@@ -1,0 +1,66 @@
+// tanh and sigmoid against float64 on the MCU, over a sample of the range that
+// tests/test_activations.cpp covers in full on the other targets (here the float64 reference is
+// software floating point): every 65521st bit pattern (~65 thousand values, every exponent,
+// both signs, NaNs, infinities and subnormals) and every 32771st float in [−10, 10] (~65
+// thousand, where the approximation error peaks). The bounds are the documented ones.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+#include "edgernn/simd/activations.hpp"
+
+namespace {
+
+using arch = edgernn::simd::default_arch;
+using O = edgernn::simd::ops<arch>;
+
+struct errors {
+  double tanh_abs = 0, tanh_rel = 0, sigmoid_abs = 0;
+  std::size_t nan_wrong = 0, count = 0;
+};
+
+void measure(float x, errors& e) {
+  alignas(64) float in[O::width] = {}, t[O::width], s[O::width];
+  in[0] = x;
+  O::store(t, edgernn::simd::tanh<arch>(O::load(in)));
+  O::store(s, edgernn::simd::sigmoid<arch>(O::load(in)));
+  ++e.count;
+  if (std::isnan(x)) {
+    e.nan_wrong += !std::isnan(t[0]) + !std::isnan(s[0]);
+    return;
+  }
+  const double te = std::tanh(static_cast<double>(x));
+  const double se = 1.0 / (1.0 + std::exp(-static_cast<double>(x)));
+  const double ta = std::fabs(t[0] - te);
+  e.tanh_abs = std::fmax(e.tanh_abs, ta);
+  e.tanh_rel = std::fmax(e.tanh_rel, te == 0.0 ? ta : ta / std::fabs(te));
+  e.sigmoid_abs = std::fmax(e.sigmoid_abs, std::fabs(s[0] - se));
+}
+
+float from_bits(std::uint32_t u) {
+  float f;
+  std::memcpy(&f, &u, sizeof f);
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("tanh and sigmoid stay within the documented bounds over a sample of the float range") {
+  errors e;
+  for (std::uint64_t u = 0; u <= 0xFFFFFFFFull; u += 65521)
+    measure(from_bits(static_cast<std::uint32_t>(u)), e);
+  for (std::uint32_t u = 0; u <= 0x41200000u; u += 32771) {
+    measure(from_bits(u), e);
+    measure(-from_bits(u), e);
+  }
+  MESSAGE("kernels " << O::name() << ": " << e.count << " values; max |tanh error| " << e.tanh_abs
+                     << ", max relative " << e.tanh_rel << "; max |sigmoid error| "
+                     << e.sigmoid_abs);
+  CHECK(e.count > 100000);
+  CHECK(e.nan_wrong == 0);
+  CHECK(e.tanh_abs <= edgernn::simd::tanh_max_abs_error);
+  CHECK(e.tanh_rel <= edgernn::simd::tanh_max_rel_error);
+  CHECK(e.sigmoid_abs <= edgernn::simd::sigmoid_max_abs_error);
+}

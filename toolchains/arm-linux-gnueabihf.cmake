@@ -1,0 +1,14 @@
+# Raspberry Pi 2/3/4 with a 32-bit OS (Debian's g++-arm-linux-gnueabihf): ARMv7+, NEON, hard
+# float. -DEDGERNN_CPU=cortex-a7 (Pi 2, the default: runs on every model since), cortex-a53
+# (Pi 3) or cortex-a72 (Pi 4); the FPU and NEON follow from the core (-mfpu=auto).
+set(CMAKE_SYSTEM_NAME Linux)
+set(CMAKE_SYSTEM_PROCESSOR arm)
+set(EDGERNN_CPU cortex-a7 CACHE STRING "-mcpu of the target core")
+
+set(CMAKE_C_COMPILER arm-linux-gnueabihf-gcc)
+set(CMAKE_CXX_COMPILER arm-linux-gnueabihf-g++)
+set(CMAKE_C_FLAGS_INIT "-mcpu=${EDGERNN_CPU} -mfpu=auto -mfloat-abi=hard")
+set(CMAKE_CXX_FLAGS_INIT "-mcpu=${EDGERNN_CPU} -mfpu=auto -mfloat-abi=hard")
+
+include(${CMAKE_CURRENT_LIST_DIR}/linux-sysroot.cmake)
+edgernn_linux_sysroot(/usr/arm-linux-gnueabihf qemu-arm)
