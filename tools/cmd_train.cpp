@@ -39,6 +39,7 @@ struct train_args {
   std::string loss = "mse";
   std::string out, report, plots;
   bool quiet = false;
+  std::string weights = "f32";
   bool activation_given = false;
 };
 
@@ -146,6 +147,9 @@ void run(const train_args& a) {
   else if (a.scale != "zscore")
     fail("--scale: unknown scaling '" + a.scale + "' (expected zscore, minmax or none)");
   tr::check_writable(a.out, "-o");
+  if (a.weights == "f16" &&
+      (fs::path(a.out).extension() == ".json" || fs::path(a.out).extension() == ".JSON"))
+    fail("--weights f16: applies to model files (.ern), not to JSON output " + a.out);
   if (!a.report.empty()) tr::check_writable(a.report, "--report");
   if (!a.plots.empty()) {
     std::error_code ec;
@@ -235,7 +239,7 @@ void run(const train_args& a) {
     fs::create_directories(dir, ec);
     if (ec) fail("--plots " + a.plots + ": cannot create the directory: " + ec.message());
   }
-  tr::write_model(m, a.out);
+  tr::write_model(m, a.out, a.weights == "f16");
   for (const auto& f : files)
     io::write_file_atomic(f.first, f.second);
 
@@ -332,6 +336,13 @@ void add_train_command(CLI::App& app) {
       ->capture_default_str()
       ->group("Training");
   cmd->add_option("-o,--output", args->out, "Model file to write")->required()->group("Output");
+  cmd->add_option("--weights", args->weights,
+                  "How the model file stores the weights: f32, or f16 (IEEE binary16: half the "
+                  "bytes, each weight rounded to ~3 significant digits; the report's metrics are "
+                  "those of the float32 weights)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"f32", "f16"}))
+      ->group("Output");
   cmd->add_option("--report", args->report, "Write a JSON report here")->group("Output");
   cmd->add_option("--plots", args->plots, "Write SVG plots into this directory")->group("Output");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress or summary on stdout")->group("Output");

@@ -137,16 +137,7 @@ class BasicDynamicModel {
   /// Sets layer `i`'s weights from Keras arrays (see the layer classes); `recurrent` is
   /// ignored (pass {}) for dense layers. Binary16 layers round float arrays to nearest even.
   [[nodiscard]] status set_weights(std::size_t i, weights kernel, weights recurrent,
-                                   weights bias) noexcept {
-    if (i >= n_) return status::layer_count_mismatch;
-    const layer_spec& s = layers_[i].spec;
-    if (kernel.size != kernel_floats(s) || bias.size != bias_floats(s) ||
-        (s.kind != layer_kind::dense && recurrent.size != recurrent_floats(s))) {
-      return status::size_mismatch;
-    }
-    pack(i, detail::read(kernel), detail::read(recurrent), detail::read(bias));
-    return status::ok;
-  }
+                                   weights bias) noexcept;
 
   /// Packs layer `i` from already-validated arrays; `Reader` yields value k of each.
   template <class Reader>
@@ -184,30 +175,7 @@ class BasicDynamicModel {
   /// weights. The bytes may be read-only and unaligned; they are not needed afterwards. A file
   /// with binary16 weights gives binary16 layers.
   [[nodiscard]] status load(const void* file, std::size_t n, format::load_error* err = nullptr,
-                            void* buffer = nullptr, std::size_t bytes = 0) noexcept {
-    release();
-    format::model_view v;
-    status s = v.parse(file, n, err);
-    if (s != status::ok) return s;
-    layer_spec specs[max_layers];
-    for (std::size_t i = 0; i < v.layer_count(); ++i)
-      specs[i] = v.layer(i).spec;
-    s = buffer ? init(specs, v.layer_count(), buffer, bytes) : init(specs, v.layer_count());
-    if (s != status::ok) return s;
-    for (std::size_t i = 0; i < v.layer_count(); ++i) {
-      const format::layer_view& l = v.layer(i);
-      pack(i, l.kernel_values(), l.recurrent_values(), l.bias_values());
-    }
-    for (std::size_t i = 0; i < in_size(); ++i) {
-      in_scale_[i] = v.has_input_scaling() ? v.input_scale()[i] : 1.0f;
-      in_offset_[i] = v.has_input_scaling() ? v.input_offset()[i] : 0.0f;
-    }
-    for (std::size_t i = 0; i < out_size(); ++i) {
-      out_scale_[i] = v.has_output_scaling() ? v.output_scale()[i] : 1.0f;
-      out_offset_[i] = v.has_output_scaling() ? v.output_offset()[i] : 0.0f;
-    }
-    return status::ok;
-  }
+                            void* buffer = nullptr, std::size_t bytes = 0) noexcept;
 
   /// Bytes of one layer's packed weights (with bias) and of its state, with these kernels.
   struct footprint {
@@ -243,53 +211,12 @@ class BasicDynamicModel {
 
   /// One time step: reads `in[0..in_size())`, writes `out[0..out_size())`, keeps the state.
   /// Must follow a successful init().
-  void step(const float* in, float* out) noexcept {
-    const std::size_t ni = layers_[0].spec.in;
-    // GCC 12 vectorizes this runtime-bound loop and, when the caller passes the address of a
-    // single float, warns that the (never taken) vector path reads it uninitialized.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-    for (std::size_t i = 0; i < ni; ++i)
-      in_[i] = detail::affine(in[i], in_scale_[i], in_offset_[i]);
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-    const float* y = in_;
-    for (std::size_t i = 0; i < n_; ++i)
-      y = step_layer(layers_[i], y);
-    const std::size_t no = layers_[n_ - 1].spec.units;
-    for (std::size_t i = 0; i < no; ++i)
-      out[i] = detail::affine(y[i], out_scale_[i], out_offset_[i]);
-  }
+  void step(const float* in, float* out) noexcept;
 
   /// `steps` time steps, row-major; the same result as calling step() on each row, bit for
   /// bit (see Model::run: chunks of sequence_chunk steps, one layer at a time, the input
   /// projections of a chunk first). `in` and `out` may not overlap.
-  void run(const float* in, float* out, std::size_t steps) noexcept {
-    const std::size_t ni = in_size(), no = out_size();
-    if (chunk == 0) {
-      for (std::size_t t = 0; t < steps; ++t)
-        step(in + t * ni, out + t * no);
-      return;
-    }
-    for (std::size_t t0 = 0; t0 < steps; t0 += chunk) {
-      const std::size_t n = steps - t0 < chunk ? steps - t0 : chunk;
-      float* x = seq_a_;
-      float* y = seq_b_;
-      for (std::size_t t = 0; t < n; ++t)
-        for (std::size_t i = 0; i < ni; ++i)
-          x[t * row_ + i] = detail::affine(in[(t0 + t) * ni + i], in_scale_[i], in_offset_[i]);
-      for (std::size_t i = 0; i < n_; ++i) {
-        run_layer(layers_[i], x, y, n);
-        std::swap(x, y);
-      }
-      for (std::size_t t = 0; t < n; ++t)
-        for (std::size_t i = 0; i < no; ++i)
-          out[(t0 + t) * no + i] = detail::affine(x[t * row_ + i], out_scale_[i], out_offset_[i]);
-    }
-  }
+  void run(const float* in, float* out, std::size_t steps) noexcept;
 
   /// Zeroes every layer's state.
   void reset() noexcept {
@@ -328,16 +255,16 @@ class BasicDynamicModel {
            (s.half || (s.kind == layer_kind::dense ? s.in : s.units) <= simd::narrow_max_units);
   }
   // Calls f(kernel_tag<A, T>{}) with the kernels of a layer.
+  // Binary16 layers always run the narrow kernels (narrow_for), so three forms exist, not four:
+  // each is a full set of kernels, and every form instantiated costs compile time.
   template <class F>
   static void with_kernels(bool narrow, bool half, F&& f) noexcept {
-    if (narrow) {
-      if (half) {
-        f(detail::kernel_tag<Narrow, std::uint16_t>{});
-      } else {
-        f(detail::kernel_tag<Narrow, float>{});
-      }
-    } else if (half) {
-      f(detail::kernel_tag<Arch, std::uint16_t>{});
+    if (half) {
+      f(detail::kernel_tag<Narrow, std::uint16_t>{});
+    } else if constexpr (std::is_same<Narrow, Arch>::value) {
+      f(detail::kernel_tag<Arch, float>{});
+    } else if (narrow) {
+      f(detail::kernel_tag<Narrow, float>{});
     } else {
       f(detail::kernel_tag<Arch, float>{});
     }
@@ -600,7 +527,105 @@ class BasicDynamicModel {
   void* owned_ = nullptr;
 };
 
+// The entry points that instantiate the kernels, defined outside the class (not inline) so that
+// a build can compile them once: with EDGERNN_DYNAMIC_MODEL_EXTERN defined, every translation
+// unit but one skips BasicDynamicModel<default_arch> (see the end of this file).
+template <class Arch>
+status BasicDynamicModel<Arch>::set_weights(std::size_t i, weights kernel, weights recurrent,
+                                            weights bias) noexcept {
+  if (i >= n_) return status::layer_count_mismatch;
+  const layer_spec& s = layers_[i].spec;
+  if (kernel.size != kernel_floats(s) || bias.size != bias_floats(s) ||
+      (s.kind != layer_kind::dense && recurrent.size != recurrent_floats(s))) {
+    return status::size_mismatch;
+  }
+  pack(i, detail::read(kernel), detail::read(recurrent), detail::read(bias));
+  return status::ok;
+}
+
+template <class Arch>
+status BasicDynamicModel<Arch>::load(const void* file, std::size_t n, format::load_error* err,
+                                     void* buffer, std::size_t bytes) noexcept {
+  release();
+  format::model_view v;
+  status s = v.parse(file, n, err);
+  if (s != status::ok) return s;
+  layer_spec specs[max_layers];
+  for (std::size_t i = 0; i < v.layer_count(); ++i)
+    specs[i] = v.layer(i).spec;
+  s = buffer ? init(specs, v.layer_count(), buffer, bytes) : init(specs, v.layer_count());
+  if (s != status::ok) return s;
+  for (std::size_t i = 0; i < v.layer_count(); ++i) {
+    const format::layer_view& l = v.layer(i);
+    pack(i, l.kernel_values(), l.recurrent_values(), l.bias_values());
+  }
+  for (std::size_t i = 0; i < in_size(); ++i) {
+    in_scale_[i] = v.has_input_scaling() ? v.input_scale()[i] : 1.0f;
+    in_offset_[i] = v.has_input_scaling() ? v.input_offset()[i] : 0.0f;
+  }
+  for (std::size_t i = 0; i < out_size(); ++i) {
+    out_scale_[i] = v.has_output_scaling() ? v.output_scale()[i] : 1.0f;
+    out_offset_[i] = v.has_output_scaling() ? v.output_offset()[i] : 0.0f;
+  }
+  return status::ok;
+}
+
+template <class Arch>
+void BasicDynamicModel<Arch>::step(const float* in, float* out) noexcept {
+  const std::size_t ni = layers_[0].spec.in;
+  // GCC 12 vectorizes this runtime-bound loop and, when the caller passes the address of a
+  // single float, warns that the (never taken) vector path reads it uninitialized.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+  for (std::size_t i = 0; i < ni; ++i)
+    in_[i] = detail::affine(in[i], in_scale_[i], in_offset_[i]);
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+  const float* y = in_;
+  for (std::size_t i = 0; i < n_; ++i)
+    y = step_layer(layers_[i], y);
+  const std::size_t no = layers_[n_ - 1].spec.units;
+  for (std::size_t i = 0; i < no; ++i)
+    out[i] = detail::affine(y[i], out_scale_[i], out_offset_[i]);
+}
+
+template <class Arch>
+void BasicDynamicModel<Arch>::run(const float* in, float* out, std::size_t steps) noexcept {
+  const std::size_t ni = in_size(), no = out_size();
+  if (chunk == 0) {
+    for (std::size_t t = 0; t < steps; ++t)
+      step(in + t * ni, out + t * no);
+    return;
+  }
+  for (std::size_t t0 = 0; t0 < steps; t0 += chunk) {
+    const std::size_t n = steps - t0 < chunk ? steps - t0 : chunk;
+    float* x = seq_a_;
+    float* y = seq_b_;
+    for (std::size_t t = 0; t < n; ++t)
+      for (std::size_t i = 0; i < ni; ++i)
+        x[t * row_ + i] = detail::affine(in[(t0 + t) * ni + i], in_scale_[i], in_offset_[i]);
+    for (std::size_t i = 0; i < n_; ++i) {
+      run_layer(layers_[i], x, y, n);
+      std::swap(x, y);
+    }
+    for (std::size_t t = 0; t < n; ++t)
+      for (std::size_t i = 0; i < no; ++i)
+        out[(t0 + t) * no + i] = detail::affine(x[t * row_ + i], out_scale_[i], out_offset_[i]);
+  }
+}
+
 /// DynamicModel with the kernels the compile flags select.
 using DynamicModel = BasicDynamicModel<>;
+
+// For builds that compile the default DynamicModel in one translation unit
+// (`template class edgernn::BasicDynamicModel<edgernn::simd::default_arch>;`) and define
+// EDGERNN_DYNAMIC_MODEL_EXTERN everywhere else: its kernels are then compiled once, not once
+// per translation unit that loads or runs a model. Every unit must see the same flags.
+#ifdef EDGERNN_DYNAMIC_MODEL_EXTERN
+extern template class BasicDynamicModel<simd::default_arch>;
+#endif
 
 }  // namespace edgernn

@@ -13,13 +13,17 @@ namespace edgernn::train {
 
 namespace fs = std::filesystem;
 
-void write_model(const io::model_desc& m, const std::string& path) {
+void write_model(const io::model_desc& m, const std::string& path, bool half_weights) {
   const std::string ext = fs::path(path).extension().string();
   if (ext == ".json" || ext == ".JSON") {
+    if (half_weights)
+      throw io::error("--weights f16: applies to model files (.ern), not to JSON output " + path);
     m.validate(path);
     io::write_file_atomic(path, io::to_keras_json(m));
   } else {
-    io::write_model_file(m, path);
+    io::encode_options options;
+    options.half_weights = half_weights;
+    io::write_model_file(m, path, options);
   }
 }
 

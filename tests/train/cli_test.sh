@@ -40,6 +40,25 @@ cmp -s t1.ern t2.ern || fail "models differ between 1 and 2 threads"
 "$bin" train --data sine --units 8 --epochs 3 --seed 2 -q -o s2.ern || fail "seed 2 run"
 cmp -s t1.ern s2.ern && fail "another seed gave the same model"
 
+# ---- --weights f16: the same training, stored as binary16 (format 1.1, about half the bytes) --
+"$bin" train --data sine --units 8 --epochs 3 --threads 1 -q --weights f16 -o h1.ern ||
+  fail "f16 run"
+[ "$(od -An -tx1 -j10 -N2 h1.ern | tr -d ' ')" = "0100" ] || fail "f16 file is not version 1.1"
+full=$(stat -c %s t1.ern)
+half=$(stat -c %s h1.ern)
+[ $((half * 10)) -lt $((full * 7)) ] || fail "f16 file is $half bytes, f32 $full"
+printf '0.1\n0.5\n-0.3\n0.9\n' > in.csv
+"$bin" run t1.ern --input in.csv --output p32.csv || fail "run f32"
+"$bin" run h1.ern --input in.csv --output p16.csv || fail "run f16"
+# binary16 keeps 11 significant bits: an 89-weight model moves by far less than 1e-2.
+paste -d, p32.csv p16.csv | awk -F, '{ d = $1 - $2; if (d < 0) d = -d; if (d > 1e-2) bad = 1 }
+  END { exit bad }' || fail "f16 predictions differ from f32: $(paste -d, p32.csv p16.csv)"
+if "$bin" train --data sine --units 4 --epochs 1 -q --weights f16 -o h.json 2> e.err; then
+  fail "--weights f16 with JSON output succeeded"
+fi
+grep -q "not to JSON output" e.err || fail "f16 JSON error: $(cat e.err)"
+[ -e h.json ] && fail "f16 JSON error left a file"
+
 # ---- quiet ------------------------------------------------------------------------------------
 out=$("$bin" train --data sine --units 4 --epochs 1 -q -o q.ern)
 [ -z "$out" ] || fail "--quiet printed: $out"

@@ -29,7 +29,7 @@ ensure_packages() {
 }
 
 # What every host build needs.
-HOST_PACKAGES=(cmake make g++ libxsimd-dev doctest-dev nlohmann-json3-dev libcli11-dev
+HOST_PACKAGES=(cmake ninja-build make g++ libxsimd-dev doctest-dev nlohmann-json3-dev libcli11-dev
                libbenchmark-dev)
 
 jobs() { nproc 2>/dev/null || echo 2; }
