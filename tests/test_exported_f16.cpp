@@ -5,6 +5,7 @@
 // tests/test_f16.cpp against PyTorch's outputs.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstring>
 #include <string>
 #include <type_traits>

@@ -29,7 +29,7 @@ void measure_forms() {
   namespace a = simd::detail;
   alignas(64) float in[64], m[64], r1[64], r2[64], r3[64], r4[64];
   double tt = 0, sh = 0, s0 = 0;
-  std::size_t nan_wrong = 0, count = 0;
+  std::size_t nan_wrong = 0, out_of_range = 0, count = 0;
   std::uint32_t seed = 12345;
   // Every 509th bit pattern (NaN, infinities and subnormals included) and a dense sweep of
   // [−20, 20]; multipliers in [−1, 1] (gate values).
@@ -62,16 +62,19 @@ void measure_forms() {
       tt = std::max(tt, std::fabs(r1[l] - m[l] * t) / (std::fabs(m[l]) + 1e-30));
       sh = std::max(sh, std::fabs(r2[l] - s));
       s0 = std::max(s0, std::fabs(r3[l] - (s - 0.5)));
-      // Gates stay gates: within one ulp of [0, 1] (the rational overshoots |tanh| = 1 by an
-      // ulp just below the clamp); the public sigmoid exactly in [0, 1].
-      if (r2[l] < -6e-8f || r2[l] > 1.0f || std::fabs(r3[l]) > 0.50000006f) ++nan_wrong;
-      if (!(r4[l] >= 0.0f && r4[l] <= 1.0f)) ++nan_wrong;
+      // Gates stay gates: within two ulps of [0, 1]. Just below the clamp the rational
+      // overshoots |tanh| = 1 by an ulp; how that rounds into 0.5 + 0.5·t depends on how the
+      // compiler contracts the evaluation (x86: −6e−8 … 1; NEON: −8.3e−8 … 1 + 1.2e−7).
+      // The public sigmoid clamps: exactly in [0, 1].
+      if (r2[l] < -1.2e-7f || r2[l] > 1.00000024f || std::fabs(r3[l]) > 0.50000012f) ++out_of_range;
+      if (!(r4[l] >= 0.0f && r4[l] <= 1.0f)) ++out_of_range;
     }
   }
   MESSAGE(std::string(O::name()) << ": " << count << " values; m·tanh(x) max error / |m| " << tt
                                  << "; sigmoid(2u) max |error| " << sh
                                  << "; sigmoid(2u) − 0.5 max |error| " << s0);
   CHECK(nan_wrong == 0);
+  CHECK(out_of_range == 0);
   // tanh's own bound plus one rounding of the product; sigmoid's bound.
   CHECK(tt <= simd::tanh_max_rel_error + 1.2e-7);
   CHECK(sh <= simd::sigmoid_max_abs_error);

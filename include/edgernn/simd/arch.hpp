@@ -69,6 +69,16 @@ using narrow_for =
 /// bench/bench_step.cpp: see the README's results table).
 inline constexpr std::size_t narrow_max_units = 16;
 
+/// Whether `Arch`'s arithmetic flushes subnormal inputs and results to zero. ARMv7's Advanced
+/// SIMD unit always does (it has no subnormal support), so on 32-bit ARM with NEON an input
+/// |x| < 2^-126 reads as ±0: tanh of a subnormal is ±0 there (absolute error < 1.2e-38).
+template <class Arch>
+inline constexpr bool flushes_subnormals = false;
+#if EDGERNN_HAS_XSIMD && defined(__arm__) && !defined(__aarch64__)
+template <>
+inline constexpr bool flushes_subnormals<xsimd::neon> = true;
+#endif
+
 /// The default kernels for a layer of `units` outputs: narrow_arch up to narrow_max_units,
 /// default_arch above. Dense layers choose by their inputs, so that a head reads exactly the
 /// padded buffer the layer before it (chosen by the same number) returns.

@@ -33,15 +33,20 @@ struct weights {
   const float* data = nullptr;
   std::size_t size = 0;
   const std::uint16_t* halves = nullptr;  ///< set instead of `data` for binary16 arrays
+  /// Whether `halves` is the array. A flag rather than a null test: GCC 12 with UBSan cannot
+  /// compare the address of a constexpr array with null in a constant expression, which the
+  /// compile-time packing of exported binary16 headers needs.
+  bool half = false;
 
   constexpr weights() noexcept = default;
   constexpr weights(const float* d, std::size_t n) noexcept : data(d), size(n) {}
-  constexpr weights(const std::uint16_t* h, std::size_t n) noexcept : size(n), halves(h) {}
+  constexpr weights(const std::uint16_t* h, std::size_t n) noexcept
+      : size(n), halves(h), half(true) {}
   template <std::size_t N>
   constexpr weights(const float (&a)[N]) noexcept : data(a), size(N) {}  // NOLINT: implicit
   template <std::size_t N>
   constexpr weights(const std::uint16_t (&a)[N]) noexcept  // NOLINT: implicit
-      : size(N), halves(a) {}
+      : size(N), halves(a), half(true) {}
   /// Any contiguous container of floats (std::vector, std::array, ...).
   template <class C, class = decltype(static_cast<const float*>(std::declval<const C&>().data())),
             class = decltype(std::size_t{std::declval<const C&>().size()})>
@@ -85,15 +90,16 @@ struct kernels_of<f16_on<Arch>, Units> {
 struct weights_reader {
   const float* f;
   const std::uint16_t* h;
+  bool half;
   constexpr float operator[](std::size_t i) const noexcept {
-    return h ? simd::half_to_float(h[i]) : f[i];
+    return half ? simd::half_to_float(h[i]) : f[i];
   }
   constexpr std::uint16_t half_at(std::size_t i) const noexcept {
-    return h ? h[i] : simd::float_to_half(f[i]);
+    return half ? h[i] : simd::float_to_half(f[i]);
   }
 };
 constexpr weights_reader read(const weights& w) noexcept {
-  return {w.data, w.halves};
+  return {w.data, w.halves, w.half};
 }
 
 /// Reads float i of a caller's float array.
