@@ -7,8 +7,9 @@ set(EDGERNN_CPU cortex-a7 CACHE STRING "-mcpu of the target core")
 
 set(CMAKE_C_COMPILER arm-linux-gnueabihf-gcc)
 set(CMAKE_CXX_COMPILER arm-linux-gnueabihf-g++)
-set(CMAKE_C_FLAGS_INIT "-mcpu=${EDGERNN_CPU} -mfpu=auto -mfloat-abi=hard")
-set(CMAKE_CXX_FLAGS_INIT "-mcpu=${EDGERNN_CPU} -mfpu=auto -mfloat-abi=hard")
+# -mfp16-format=ieee: binary16 weights widen with NEON's half conversion (VCVT.F32.F16).
+set(CMAKE_C_FLAGS_INIT "-mcpu=${EDGERNN_CPU} -mfpu=auto -mfloat-abi=hard -mfp16-format=ieee")
+set(CMAKE_CXX_FLAGS_INIT "-mcpu=${EDGERNN_CPU} -mfpu=auto -mfloat-abi=hard -mfp16-format=ieee")
 
 include(${CMAKE_CURRENT_LIST_DIR}/linux-sysroot.cmake)
 edgernn_linux_sysroot(/usr/arm-linux-gnueabihf qemu-arm)

@@ -16,7 +16,9 @@ endif()
 set(CMAKE_C_COMPILER arm-none-eabi-gcc)
 set(CMAKE_CXX_COMPILER arm-none-eabi-g++)
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)  # nothing links without a startup and a map
-set(_edgernn_flags "-mcpu=${EDGERNN_CPU} -mthumb -mfpu=auto -mfloat-abi=hard -ffunction-sections -fdata-sections")
+# -mfp16-format=ieee: binary16 weights widen with the FPU's half conversion (VCVTB, FPv4 and
+# later) instead of in software.
+set(_edgernn_flags "-mcpu=${EDGERNN_CPU} -mthumb -mfpu=auto -mfloat-abi=hard -mfp16-format=ieee -ffunction-sections -fdata-sections")
 set(CMAKE_C_FLAGS_INIT "${_edgernn_flags}")
 set(CMAKE_CXX_FLAGS_INIT "${_edgernn_flags}")
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-Wl,--gc-sections")

@@ -8,7 +8,7 @@
 # Usage: check_isolation.sh BINARY
 set -eu
 bin=$1
-command -v objdump >/dev/null 2>&1 || { echo "objdump not found: skipped"; exit 0; }
+command -v objdump >/dev/null 2>&1 || { echo "objdump not found (binutils)"; exit 1; }
 shared=$(mktemp)
 trap 'rm -f "$shared"' EXIT
 nm --defined-only "$bin" | awk '$2 ~ /^[TWV]$/ { print $1 }' | sed 's/^0*//' | sort -u > "$shared"
