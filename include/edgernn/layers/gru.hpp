@@ -34,8 +34,10 @@ struct gru_kernel {
   static constexpr std::size_t W = O::width;
   static constexpr std::size_t gates = 3;
 
-  static constexpr panel_shape shape(std::size_t h) noexcept { return {h, gates, W}; }
-  static constexpr panel_shape second_shape(std::size_t h) noexcept { return {h, 1, W}; }
+  /// Registers per gate in a full column block.
+  static constexpr std::size_t full_regs = gate_block_regs<Arch, T>(gates);
+  static constexpr panel_shape shape(std::size_t h) noexcept { return {h, full_regs, W}; }
+  static constexpr panel_shape second_shape(std::size_t h) noexcept { return {h, 4, W}; }
   static constexpr std::size_t weight_floats(std::size_t in, std::size_t h) noexcept {
     const std::size_t hp = shape(h).padded;
     return ResetAfter ? (in + h) * gates * hp : (in * gates + h * 2 + h) * hp;
@@ -63,7 +65,7 @@ struct gru_kernel {
     const float scale[3] = {0.5f, 0.5f, 1.0f};
     const panel_shape s = shape(h);
     const std::size_t n = s.padded;
-    for_each_block<2>(s, W, [&](auto v, std::size_t j) {
+    for_each_block<full_regs>(s, W, [&](auto v, std::size_t j) {
       w = pack_block_rows(w, kernel, in, gates * h, h, zrh, scale, 3, j, v, W);
       w = pack_block_rows(w, recurrent, h, gates * h, h, zrh, scale, ResetAfter ? 3 : 2, j, v, W);
     });
@@ -92,7 +94,7 @@ struct gru_kernel {
                                      const float* x, float* proj) noexcept {
     const panel_shape s = shape(h);
     const std::size_t n = s.padded;
-    for_each_block<2>(s, W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
+    for_each_block<full_regs>(s, W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
       constexpr std::size_t V = decltype(vc)::value;
       typename O::reg acc[gates * V];
       for (std::size_t g = 0; g < gates; ++g)
@@ -118,7 +120,7 @@ struct gru_kernel {
     float* zs = scratch;                                 // reset_after = false: σ(z)
     float* rh = ResetAfter ? nullptr : scratch + n;      //   r∘h
     float* xh = ResetAfter ? nullptr : scratch + 2 * n;  //   x·Kh + bh
-    for_each_block<2>(s, W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
+    for_each_block<full_regs>(s, W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
       constexpr std::size_t V = decltype(vc)::value;
       typename O::reg acc[gates * V];
       for (std::size_t g = 0; g < gates; ++g)

@@ -27,7 +27,9 @@ struct lstm_kernel {
   static constexpr std::size_t W = O::width;
   static constexpr std::size_t gates = 4;
 
-  static constexpr panel_shape shape(std::size_t h) noexcept { return {h, gates, W}; }
+  /// Registers per gate in a full column block.
+  static constexpr std::size_t full_regs = gate_block_regs<Arch, T>(gates);
+  static constexpr panel_shape shape(std::size_t h) noexcept { return {h, full_regs, W}; }
   static constexpr std::size_t weight_floats(std::size_t in, std::size_t h) noexcept {
     return (in + h) * gates * shape(h).padded;
   }
@@ -45,7 +47,7 @@ struct lstm_kernel {
     const std::size_t order[gates] = {0, 1, 2, 3};
     const float scale[gates] = {0.5f, 0.5f, 1.0f, 0.5f};
     const panel_shape s = shape(h);
-    for_each_block<2>(s, W, [&](auto v, std::size_t j) {
+    for_each_block<full_regs>(s, W, [&](auto v, std::size_t j) {
       w = pack_block_rows(w, kernel, in, gates * h, h, order, scale, gates, j, v, W);
       w = pack_block_rows(w, recurrent, h, gates * h, h, order, scale, gates, j, v, W);
     });
@@ -58,7 +60,7 @@ struct lstm_kernel {
                                      const float* x, float* proj) noexcept {
     const panel_shape s = shape(h);
     const std::size_t n = s.padded;
-    for_each_block<2>(s, W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
+    for_each_block<full_regs>(s, W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
       constexpr std::size_t V = decltype(vc)::value;
       typename O::reg acc[gates * V];
       for (std::size_t g = 0; g < gates; ++g)
@@ -79,7 +81,7 @@ struct lstm_kernel {
                                   const float* x, const float* hp, float* hn, float* c) noexcept {
     const panel_shape s = shape(h);
     const std::size_t n = s.padded;
-    for_each_block<2>(s, W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
+    for_each_block<full_regs>(s, W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
       constexpr std::size_t V = decltype(vc)::value;
       typename O::reg acc[gates * V];
       for (std::size_t g = 0; g < gates; ++g)

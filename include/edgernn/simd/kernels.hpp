@@ -10,8 +10,9 @@
 // so one block streams K·G·V·W contiguous floats: broadcast input k, FMA its G·V registers into
 // G·V accumulators that stay in registers, then finish the block (activations, state update)
 // before moving on: one pass over the weights, no intermediate z vector in memory. Full blocks
-// are V = 2 registers wide per gate for LSTM and GRU (8 and 6 accumulators in flight) and V = 4
-// for SimpleRNN and Dense; the Hp/W mod V registers left over form one shorter block.
+// are V = 2 registers wide per gate for LSTM and GRU (8 and 6 accumulators in flight; 4 with
+// binary16 weights on CPUs with 32 registers, see gate_block_regs) and V = 4 for SimpleRNN and
+// Dense; the Hp/W mod V registers left over form one shorter block.
 //
 // The panel holds float32, or IEEE binary16 (the `f16` kernels: half the bytes per weight,
 // widened by ops::load as they stream in; the bias and all arithmetic stay float32).
@@ -125,9 +126,21 @@ constexpr T packed_value(const Reader& src, std::size_t i, float scale) noexcept
   }
 }
 
-/// Geometry of a gate panel: `gates` gates of `units` columns each, `w`-float registers.
-/// Usable at compile time (static layers) and at run time (DynamicModel): both walk the same
-/// blocks over the same packed layout.
+/// Registers per gate in a full column block (see the top of this file): 4 for one-gate
+/// panels (SimpleRNN, Dense, the GRU's second panel); for LSTM and GRU, 2, except 4 for
+/// binary16 weights where there are 32 vector registers (AVX-512VL, aarch64). Measured
+/// (bench/bench_step.cpp, Zen 4, LSTM and GRU at H = 32 … 256): binary16 panels run 5–12 %
+/// faster with 4 (16 accumulators, more independent work between the conversions), float32
+/// panels up to 30 % slower.
+template <class Arch, class T>
+constexpr std::size_t gate_block_regs(std::size_t gates) noexcept {
+  if (gates < 3) return 4;
+  return !std::is_same<T, float>::value && simd::ops<Arch>::registers >= 32 ? 4 : 2;
+}
+
+/// Geometry of a gate panel: gates of `units` columns each, `w`-float registers, full blocks
+/// of `v` registers per gate (gate_block_regs). Usable at compile time (static layers) and at
+/// run time (DynamicModel): both walk the same blocks over the same packed layout.
 struct panel_shape {
   std::size_t padded;       ///< Hp = round_up(units, w)
   std::size_t regs;         ///< registers per gate
@@ -135,10 +148,10 @@ struct panel_shape {
   std::size_t full_blocks;  ///< blocks of v registers
   std::size_t tail_regs;    ///< registers in the one short block after them (0: none)
 
-  constexpr panel_shape(std::size_t units, std::size_t gates, std::size_t w) noexcept
+  constexpr panel_shape(std::size_t units, std::size_t block_regs, std::size_t w) noexcept
       : padded(simd::round_up(units, w)),
         regs(padded / w),
-        v(gates >= 3 ? 2 : 4),
+        v(block_regs),
         full_blocks(regs / v),
         tail_regs(regs % v) {}
 };
@@ -147,7 +160,7 @@ template <std::size_t V>
 using regs_t = std::integral_constant<std::size_t, V>;
 
 /// Calls f(regs_t<V>{}, j0) for every column block of `s` in panel order: full blocks of
-/// `VMax` (= s.v) registers, then the short block, if any. j0 is the block's first column.
+/// `VMax` (= s.v, 2 or 4) registers, then the short block, if any. j0 is the block's first column.
 template <std::size_t VMax, class F>
 EDGERNN_INLINE constexpr void for_each_block(const panel_shape& s, std::size_t w, F&& f) {
   std::size_t j = 0;
