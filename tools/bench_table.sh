@@ -72,7 +72,7 @@ print("Medians of %s repetitions (CPU time) of one step of the cell followed by 
           reps, float(ctx.get("peak_gflops", 0)), float(ctx.get("read_GBps_16KiB", 0)),
           float(ctx.get("read_GBps_384KiB", 0)), float(ctx.get("read_GBps_8192KiB", 0))))
 print()
-print("| cell | H | In | kernels | f32 ns/step | GFLOP/s | % peak | % ceiling | vs scalar "
+print("| cell | H | In | kernels | f32 ns/step | GFLOP/s | % peak | % ceiling | speed-up vs scalar "
       "| run() ns/step | run() vs step() | f16 ns/step | f16 % ceiling | f16 vs f32 |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for key in sorted(rows, key=lambda k: (order.get(k[0], 9), k[2], k[1])):
@@ -83,7 +83,7 @@ for key in sorted(rows, key=lambda k: (order.get(k[0], 9), k[2], k[1])):
     row = [key[0], str(key[1]), str(key[2]), kern, "%.1f" % ns(s), "%.1f" % s["GFLOP/s"],
            "%.0f" % s["%peak"], "%.0f" % s["%ceiling"]]
     _, sc = find(r, "static", scalar=True)
-    row.append("%.1f× slower" % (ns(sc) / ns(s)) if sc else "—")
+    row.append("%.1f×" % (ns(sc) / ns(s)) if sc else "—")
     _, seq = find(r, "sequence")
     row += ["%.1f" % ns(seq), "%.2f×" % (ns(s) / ns(seq))] if seq else ["—", "—"]
     _, f16 = find(r, "static-f16")
