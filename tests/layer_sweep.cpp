@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 namespace edgernn::test {
 
@@ -35,8 +36,12 @@ void compare_with_reference(const io::model_desc& d, const std::vector<float>& i
 sweep_result sweep_dynamic(const io::layer_desc& family) {
   sweep_result result;
   DynamicModel model;
+  std::vector<std::size_t> units;
+  for (std::size_t h = 1; h <= 3 * sweep_width + 1; ++h)
+    units.push_back(h);
+  units.insert(units.end(), std::begin(sweep_large_units), std::end(sweep_large_units));
   for (std::size_t in : sweep_inputs_list) {
-    for (std::size_t h = 1; h <= 3 * sweep_width + 1; ++h) {
+    for (std::size_t h : units) {
       io::model_desc d;
       d.in = in;
       io::layer_desc l = family;

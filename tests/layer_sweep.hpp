@@ -1,7 +1,8 @@
 // Every layer against the float64 reference over all tails of the SIMD width.
 //
 // For each layer type: hidden sizes 1 … 3·W + 1 (W = floats per register of the kernels under
-// test: every remainder, full blocks and the short tail block), input sizes 1, 2, 3 and 8,
+// test: every remainder, full blocks and the short tail block) and two larger sizes (64 and
+// 5·W + 3, where the kernels may choose other block widths), input sizes 1, 2, 3 and 8,
 // random contractive weights, a 1000-step random input sequence from zero state, every output
 // compared with the reference. The full grid runs through DynamicModel (the same kernels and
 // packing with run-time sizes, so one build covers every size); the static Model<Layer> runs
@@ -24,6 +25,9 @@ namespace edgernn::test {
 inline constexpr std::size_t sweep_width = simd::ops<simd::default_arch>::width;
 inline constexpr std::size_t sweep_steps = 1000;
 inline constexpr std::size_t sweep_inputs_list[] = {1, 2, 3, 8};
+/// Sizes beyond 3·W + 1: 64 units and 5·W + 3 (a short block after full ones), where the
+/// LSTM/GRU kernels switch block widths (simd gate_block_regs).
+inline constexpr std::size_t sweep_large_units[] = {64, 5 * sweep_width + 3};
 
 // float32 kernels with FMA and the rational activations (≤ 4e-7) against float64: the per-step
 // rounding is ~1e-7 of the largest term; the contractive recurrence keeps the sum of past errors
@@ -84,6 +88,6 @@ sweep_result sweep_static() {
     MESSAGE(name << ": DynamicModel " << dyn.cases << " sizes, max |error| " << dyn.max_abs  \
                  << "; Model " << sta.cases << " sizes, max |error| " << sta.max_abs << " (" \
                  << t::sweep_steps << " steps each)");                                       \
-    CHECK(dyn.cases == 4 * (3 * t::sweep_width + 1));                                        \
+    CHECK(dyn.cases == 4 * (3 * t::sweep_width + 1 + 2));                                    \
     CHECK(sta.cases == 6);                                                                   \
   }

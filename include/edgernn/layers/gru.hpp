@@ -34,9 +34,11 @@ struct gru_kernel {
   static constexpr std::size_t W = O::width;
   static constexpr std::size_t gates = 3;
 
-  /// Registers per gate in a full column block.
+  /// The most registers per gate a full column block has (shape(h).v: this, or 1).
   static constexpr std::size_t full_regs = gate_block_regs<Arch, T>(gates);
-  static constexpr panel_shape shape(std::size_t h) noexcept { return {h, full_regs, W}; }
+  static constexpr panel_shape shape(std::size_t h) noexcept {
+    return {h, gate_block_regs<Arch, T>(gates, h), W};
+  }
   static constexpr panel_shape second_shape(std::size_t h) noexcept { return {h, 4, W}; }
   static constexpr std::size_t weight_floats(std::size_t in, std::size_t h) noexcept {
     const std::size_t hp = shape(h).padded;

@@ -10,9 +10,9 @@
 // so one block streams K·G·V·W contiguous floats: broadcast input k, FMA its G·V registers into
 // G·V accumulators that stay in registers, then finish the block (activations, state update)
 // before moving on: one pass over the weights, no intermediate z vector in memory. Full blocks
-// are V = 2 registers wide per gate for LSTM and GRU (8 and 6 accumulators in flight; 4 with
-// binary16 weights on CPUs with 32 registers, see gate_block_regs) and V = 4 for SimpleRNN and
-// Dense; the Hp/W mod V registers left over form one shorter block.
+// are V = 2 registers wide per gate for LSTM and GRU (8 and 6 accumulators in flight; other
+// widths where measured faster, see gate_block_regs) and V = 4 for SimpleRNN and Dense; the
+// Hp/W mod V registers left over form one shorter block.
 //
 // The panel holds float32, or IEEE binary16 (the `f16` kernels: half the bytes per weight,
 // widened by ops::load as they stream in; the bias and all arithmetic stay float32).
@@ -126,16 +126,19 @@ constexpr T packed_value(const Reader& src, std::size_t i, float scale) noexcept
   }
 }
 
-/// Registers per gate in a full column block (see the top of this file): 4 for one-gate
-/// panels (SimpleRNN, Dense, the GRU's second panel); for LSTM and GRU, 2, except 4 for
-/// binary16 weights where there are 32 vector registers (AVX-512VL, aarch64). Measured
-/// (bench/bench_step.cpp, Zen 4, LSTM and GRU at H = 32 … 256): binary16 panels run 5–12 %
-/// faster with 4 (16 accumulators, more independent work between the conversions), float32
-/// panels up to 30 % slower.
+/// Registers per gate in a full column block of a layer with `units` units (see the top of this
+/// file; `units` = 0: the most any size uses, for_each_block's VMax): 4 for one-gate panels
+/// (SimpleRNN, Dense, the GRU's second panel); for LSTM and GRU, 4 for binary16 weights where
+/// there are 32 vector registers (AVX-512VL, aarch64), 1 for float32 weights in 512-bit
+/// registers from 64 units, else 2. Measured (bench/bench_step.cpp, Zen 4, alternating runs):
+/// binary16 panels run 5–10 % faster with 4 than with 2 at H = 32 … 256 (more independent work
+/// between the conversions); float32 LSTM at H = 64 8 % faster with 1 than with 2 (GRU 0–4 %,
+/// smaller and larger sizes within noise), float32 with 4 up to 30 % slower.
 template <class Arch, class T>
-constexpr std::size_t gate_block_regs(std::size_t gates) noexcept {
+constexpr std::size_t gate_block_regs(std::size_t gates, std::size_t units = 0) noexcept {
   if (gates < 3) return 4;
-  return !std::is_same<T, float>::value && simd::ops<Arch>::registers >= 32 ? 4 : 2;
+  if (!std::is_same<T, float>::value) return simd::ops<Arch>::registers >= 32 ? 4 : 2;
+  return simd::ops<Arch>::width == 16 && units >= 64 ? 1 : 2;
 }
 
 /// Geometry of a gate panel: gates of `units` columns each, `w`-float registers, full blocks
