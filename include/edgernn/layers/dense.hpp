@@ -26,7 +26,9 @@ struct dense_kernel {
   static constexpr std::size_t W = O::width;
 
   static constexpr bool dot_form(std::size_t out) noexcept { return W >= 4 && out <= 3; }
-  static constexpr panel_shape shape(std::size_t out) noexcept { return {out, 4, W}; }
+  static constexpr panel_shape shape(std::size_t out) noexcept {
+    return {out, gate_block_regs<Arch, T>(1), W};
+  }
   /// Floats of its input the layer reads: whole registers in the dot form (lanes past `in`
   /// are masked off, whatever they hold), exactly `in` otherwise.
   static constexpr std::size_t in_reads(std::size_t in, std::size_t out) noexcept {

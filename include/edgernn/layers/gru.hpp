@@ -39,7 +39,9 @@ struct gru_kernel {
   static constexpr panel_shape shape(std::size_t h) noexcept {
     return {h, gate_block_regs<Arch, T>(gates, h), W};
   }
-  static constexpr panel_shape second_shape(std::size_t h) noexcept { return {h, 4, W}; }
+  static constexpr panel_shape second_shape(std::size_t h) noexcept {
+    return {h, gate_block_regs<Arch, T>(1), W};
+  }
   static constexpr std::size_t weight_floats(std::size_t in, std::size_t h) noexcept {
     const std::size_t hp = shape(h).padded;
     return ResetAfter ? (in + h) * gates * hp : (in * gates + h * 2 + h) * hp;

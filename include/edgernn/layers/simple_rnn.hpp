@@ -22,7 +22,9 @@ struct simple_rnn_kernel {
   using O = simd::ops<Arch>;
   static constexpr std::size_t W = O::width;
 
-  static constexpr panel_shape shape(std::size_t h) noexcept { return {h, 4, W}; }
+  static constexpr panel_shape shape(std::size_t h) noexcept {
+    return {h, gate_block_regs<Arch, T>(1), W};
+  }
   static constexpr std::size_t weight_floats(std::size_t in, std::size_t h) noexcept {
     return (in + h) * shape(h).padded;
   }

@@ -163,7 +163,8 @@ template <std::size_t V>
 using regs_t = std::integral_constant<std::size_t, V>;
 
 /// Calls f(regs_t<V>{}, j0) for every column block of `s` in panel order: full blocks of
-/// `VMax` (= s.v, 2 or 4) registers, then the short block, if any. j0 is the block's first column.
+/// `VMax` registers (s.v = VMax; or one register each where s.v = 1), then the short block, if
+/// any. j0 is the block's first column.
 template <std::size_t VMax, class F>
 EDGERNN_INLINE constexpr void for_each_block(const panel_shape& s, std::size_t w, F&& f) {
   std::size_t j = 0;
