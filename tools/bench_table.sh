@@ -66,11 +66,13 @@ def find(r, kind, scalar=False):
 
 order = {"simple_rnn": 0, "lstm": 1, "gru": 2}
 print("Medians of %s repetitions (CPU time) of one step of the cell followed by Dense(1), batch 1. "
-      "Measured by the benchmark itself on this machine: FMA peak %.0f GFLOP/s; read bandwidth "
-      "L1 %.0f, L2 %.0f, L3 %.0f GB/s. %% ceiling: weight bytes per step / bandwidth of the cache "
-      "level holding them, over the step's time." % (
-          reps, float(ctx.get("peak_gflops", 0)), float(ctx.get("read_GBps_16KiB", 0)),
-          float(ctx.get("read_GBps_384KiB", 0)), float(ctx.get("read_GBps_8192KiB", 0))))
+      "Measured by the benchmark itself on this machine: FMA peak %.0f GFLOP/s, %.0f GFLOP/s "
+      "with every multiplicand widened from binary16; read bandwidth L1 %.0f, L2 %.0f, L3 %.0f "
+      "GB/s. %% ceiling: weight bytes per step / bandwidth of the cache level holding them, over "
+      "the step's time; for f16, the slower of that and the step's flops at the widened rate." % (
+          reps, float(ctx.get("peak_gflops", 0)), float(ctx.get("widened_gflops", 0)),
+          float(ctx.get("read_GBps_16KiB", 0)), float(ctx.get("read_GBps_384KiB", 0)),
+          float(ctx.get("read_GBps_8192KiB", 0))))
 print()
 print("| cell | H | In | kernels | f32 ns/step | GFLOP/s | % peak | % ceiling | speed-up vs scalar "
       "| run() ns/step | run() vs step() | f16 ns/step | f16 % ceiling | f16 vs f32 |")
