@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "edgernn/simd/activations.hpp"
+#include "edgernn/simd/kernels.hpp"
 
 namespace {
 
@@ -28,7 +28,9 @@ float from_bits(std::uint32_t u) {
   return f;
 }
 
-// Runs both functions over `xs` through the vector path and folds the errors into `e`.
+// Runs both functions (rational `F`) over `xs` through the vector path and folds the errors
+// into `e`.
+template <edgernn::simd::fit F>
 void measure(const std::vector<float>& xs, errors& e) {
   alignas(64) float in[64], t[64], s[64];
   constexpr std::size_t W = O::width;
@@ -36,8 +38,8 @@ void measure(const std::vector<float>& xs, errors& e) {
     const std::size_t n = xs.size() - i < W ? xs.size() - i : W;
     for (std::size_t l = 0; l < W; ++l)
       in[l] = l < n ? xs[i + l] : 0.0f;
-    O::store(t, edgernn::simd::tanh<arch>(O::load(in)));
-    O::store(s, edgernn::simd::sigmoid<arch>(O::load(in)));
+    O::store(t, edgernn::simd::tanh<arch, F>(O::load(in)));
+    O::store(s, edgernn::simd::sigmoid<arch, F>(O::load(in)));
     for (std::size_t l = 0; l < n; ++l) {
       const float x = in[l];
       ++e.count;
@@ -62,9 +64,8 @@ void measure(const std::vector<float>& xs, errors& e) {
   }
 }
 
-}  // namespace
-
-TEST_CASE("tanh and sigmoid stay within the documented bounds over the whole float range") {
+template <edgernn::simd::fit F>
+void check_whole_range(const char* name) {
   errors e;
   std::vector<float> xs;
   xs.reserve(1 << 20);
@@ -72,26 +73,49 @@ TEST_CASE("tanh and sigmoid stay within the documented bounds over the whole flo
   // ~17 million values across both signs, NaNs, infinities and subnormals included.
   for (std::uint64_t u = 0; u <= 0xFFFFFFFFull; u += 251) {
     xs.push_back(from_bits(static_cast<std::uint32_t>(u)));
-    if (xs.size() == xs.capacity()) measure(xs, e), xs.clear();
+    if (xs.size() == xs.capacity()) measure<F>(xs, e), xs.clear();
   }
   // Every float in [0, 10] with the low 8 mantissa bits fixed: the region where both functions
   // bend and the polynomial error peaks, ~4 million values, both signs.
   for (std::uint32_t u = 0; u <= 0x41200000u; u += 257) {
     xs.push_back(from_bits(u));
     xs.push_back(-from_bits(u));
-    if (xs.size() + 2 > xs.capacity()) measure(xs, e), xs.clear();
+    if (xs.size() + 2 > xs.capacity()) measure<F>(xs, e), xs.clear();
   }
-  measure(xs, e);
-  MESSAGE("kernels " << std::string(O::name()) << ": " << e.count << " values; max |tanh error| "
-                     << e.tanh_abs << " at x = " << e.worst_tanh << ", max relative " << e.tanh_rel
-                     << "; max |sigmoid error| " << e.sigmoid_abs << " at x = " << e.worst_sigmoid);
+  measure<F>(xs, e);
+  const edgernn::simd::error_bounds bound = edgernn::simd::max_errors(F);
+  MESSAGE(std::string(name) << " fit, kernels " << std::string(O::name()) << ": " << e.count
+                            << " values; max |tanh error| " << e.tanh_abs
+                            << " at x = " << e.worst_tanh << ", max relative " << e.tanh_rel
+                            << "; max |sigmoid error| " << e.sigmoid_abs
+                            << " at x = " << e.worst_sigmoid);
   CHECK(e.nan_wrong == 0);
-  CHECK(e.tanh_abs <= edgernn::simd::tanh_max_abs_error);
-  CHECK(e.tanh_rel <= edgernn::simd::tanh_max_rel_error);
-  CHECK(e.sigmoid_abs <= edgernn::simd::sigmoid_max_abs_error);
+  CHECK(e.tanh_abs <= bound.tanh_abs);
+  CHECK(e.tanh_rel <= bound.tanh_rel);
+  CHECK(e.sigmoid_abs <= bound.sigmoid_abs);
 }
 
-TEST_CASE("special values: signed zeros, infinities, NaN, subnormals, saturation") {
+}  // namespace
+
+TEST_CASE("tanh and sigmoid stay within the documented bounds over the whole float range") {
+  check_whole_range<edgernn::simd::fit::precise>("precise");
+}
+
+TEST_CASE("the binary16 layers' cheaper fit stays within its bounds over the whole float range") {
+  check_whole_range<edgernn::simd::fit::half>("half");
+  // And it is the fit those layers use; float32 layers keep the precise one.
+  CHECK(edgernn::detail::fit_for<std::uint16_t> == edgernn::simd::fit::half);
+  CHECK(edgernn::detail::fit_for<float> == edgernn::simd::fit::precise);
+}
+
+namespace {
+
+// Saturation: exactly ±1 / 1 / 0 with the precise fit; with the half fit ±R(5.15), within its
+// bound of ±1.
+template <edgernn::simd::fit F>
+void check_special_values() {
+  constexpr bool precise = F == edgernn::simd::fit::precise;
+  const double sat = precise ? 1e-7 : edgernn::simd::max_errors(F).tanh_abs;
   constexpr float inf = std::numeric_limits<float>::infinity();
   const float denorm = std::numeric_limits<float>::denorm_min();
   const float tiny = std::numeric_limits<float>::min() / 4;  // subnormal
@@ -118,8 +142,8 @@ TEST_CASE("special values: signed zeros, infinities, NaN, subnormals, saturation
   for (std::size_t i = 0; i < n; ++i)
     in[i] = xs[i];
   for (std::size_t i = 0; i < n; i += W) {
-    O::store(t + i, edgernn::simd::tanh<arch>(O::load(in + i)));
-    O::store(s + i, edgernn::simd::sigmoid<arch>(O::load(in + i)));
+    O::store(t + i, edgernn::simd::tanh<arch, F>(O::load(in + i)));
+    O::store(s + i, edgernn::simd::sigmoid<arch, F>(O::load(in + i)));
   }
   // tanh(±0) = ±0 with its sign; tiny and subnormal x give x exactly (P(0) = Q(0) = 1).
   CHECK(t[0] == 0.0f);
@@ -128,10 +152,19 @@ TEST_CASE("special values: signed zeros, infinities, NaN, subnormals, saturation
   CHECK(std::signbit(t[1]));
   CHECK(s[0] == 0.5f);
   CHECK(s[1] == 0.5f);
-  CHECK(t[2] == 1.0f);
-  CHECK(t[3] == -1.0f);
-  CHECK(s[2] == 1.0f);
-  CHECK(s[3] == 0.0f);
+  if (precise) {
+    CHECK(t[2] == 1.0f);
+    CHECK(t[3] == -1.0f);
+    CHECK(s[2] == 1.0f);
+    CHECK(s[3] == 0.0f);
+  } else {
+    CHECK(t[2] >= 1.0 - sat);
+    CHECK(t[2] <= 1.0f);
+    CHECK(t[3] == -t[2]);
+    CHECK(s[2] >= 1.0 - sat);
+    CHECK(s[3] <= sat);
+    CHECK(s[3] >= 0.0f);
+  }
   CHECK(std::isnan(t[4]));
   CHECK(std::isnan(s[4]));
   for (std::size_t i = 5; i < 9; ++i) {
@@ -144,8 +177,15 @@ TEST_CASE("special values: signed zeros, infinities, NaN, subnormals, saturation
   for (std::size_t i = 9; i < n; ++i) {
     CAPTURE(xs[i]);
     CHECK(std::fabs(t[i]) <= 1.0f);
-    CHECK(std::fabs(t[i]) >= 0.9999999f);
+    CHECK(std::fabs(t[i]) >= 1.0 - sat);
     CHECK(s[i] >= 0.0f);
     CHECK(s[i] <= 1.0f);
   }
+}
+
+}  // namespace
+
+TEST_CASE("special values: signed zeros, infinities, NaN, subnormals, saturation") {
+  check_special_values<edgernn::simd::fit::precise>();
+  check_special_values<edgernn::simd::fit::half>();
 }

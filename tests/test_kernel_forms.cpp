@@ -22,7 +22,7 @@ float from_bits(std::uint32_t u) {
   return f;
 }
 
-template <class Arch>
+template <class Arch, simd::fit F>
 void measure_forms() {
   using O = simd::ops<Arch>;
   constexpr std::size_t W = O::width;
@@ -45,10 +45,10 @@ void measure_forms() {
       seed = seed * 1664525u + 1013904223u;
       m[l] = static_cast<float>(seed >> 8) / 8388608.0f - 1.0f;
     }
-    O::store(r1, a::tanh_times<Arch>(O::load(in), O::load(m)));
-    O::store(r2, a::sigmoid_of_half<Arch>(O::load(in)));
-    O::store(r3, a::sigmoid_of_half_minus_half<Arch>(O::load(in)));
-    O::store(r4, simd::sigmoid<Arch>(O::load(in)));
+    O::store(r1, a::tanh_times<Arch, F>(O::load(in), O::load(m)));
+    O::store(r2, a::sigmoid_of_half<Arch, F>(O::load(in)));
+    O::store(r3, a::sigmoid_of_half_minus_half<Arch, F>(O::load(in)));
+    O::store(r4, simd::sigmoid<Arch, F>(O::load(in)));
     for (std::size_t l = 0; l < n; ++l) {
       const double x = in[l];
       ++count;
@@ -70,24 +70,35 @@ void measure_forms() {
       if (!(r4[l] >= 0.0f && r4[l] <= 1.0f)) ++out_of_range;
     }
   }
-  MESSAGE(std::string(O::name()) << ": " << count << " values; m·tanh(x) max error / |m| " << tt
+  MESSAGE(std::string(O::name()) << std::string(F == simd::fit::half ? " (half fit)" : "") << ": "
+                                 << count << " values; m·tanh(x) max error / |m| " << tt
                                  << "; sigmoid(2u) max |error| " << sh
                                  << "; sigmoid(2u) − 0.5 max |error| " << s0);
   CHECK(nan_wrong == 0);
   CHECK(out_of_range == 0);
   // tanh's own bound plus one rounding of the product; sigmoid's bound.
-  CHECK(tt <= simd::tanh_max_rel_error + 1.2e-7);
-  CHECK(sh <= simd::sigmoid_max_abs_error);
-  CHECK(s0 <= simd::sigmoid_max_abs_error);
+  const simd::error_bounds bound = simd::max_errors(F);
+  CHECK(tt <= bound.tanh_rel + 1.2e-7);
+  CHECK(sh <= bound.sigmoid_abs);
+  CHECK(s0 <= bound.sigmoid_abs);
 }
 
 }  // namespace
 
 TEST_CASE("fused activation forms stay within the documented bounds") {
-  measure_forms<simd::default_arch>();
-  if (!std::is_same<simd::narrow_arch, simd::default_arch>::value)
-    measure_forms<simd::narrow_arch>();
-  measure_forms<simd::scalar>();
+  for (simd::fit f : {simd::fit::precise, simd::fit::half}) {
+    const auto run = [f](auto arch) {
+      using A = decltype(arch);
+      if (f == simd::fit::precise) {
+        measure_forms<A, simd::fit::precise>();
+      } else {
+        measure_forms<A, simd::fit::half>();
+      }
+    };
+    run(simd::default_arch{});
+    if (!std::is_same<simd::narrow_arch, simd::default_arch>::value) run(simd::narrow_arch{});
+    run(simd::scalar{});
+  }
 }
 
 TEST_CASE("layers choose their kernels by size (simd::arch_for), DynamicModel alike") {

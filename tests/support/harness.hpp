@@ -88,10 +88,12 @@ status set_model(M& m, const io::model_desc& d) {
   return set_model_impl(m, d, std::make_index_sequence<M::layer_count>{});
 }
 
-/// Runs a model_desc one step at a time with the scalar reference, in double.
+/// Runs a model_desc one step at a time with the scalar reference, in double (activations
+/// with the rational `f`: see reference::tanh).
 class reference_model {
  public:
-  explicit reference_model(io::model_desc d) : d_(std::move(d)) {
+  explicit reference_model(io::model_desc d, simd::fit f = simd::fit::precise)
+      : d_(std::move(d)), fit_(f) {
     for (const auto& l : d_.layers) {
       state_.emplace_back(l.units, 0.0);
       cell_.emplace_back(l.units, 0.0);
@@ -116,19 +118,19 @@ class reference_model {
       switch (l.kind) {
         case layer_kind::dense:
           reference::dense(in.data(), h.data(), l.in, l.units, l.kernel.data(), l.bias.data(),
-                           l.act);
+                           l.act, fit_);
           break;
         case layer_kind::simple_rnn:
           reference::simple_rnn(in.data(), h.data(), scratch_.data(), l.in, l.units,
-                                l.kernel.data(), l.recurrent.data(), l.bias.data(), l.act);
+                                l.kernel.data(), l.recurrent.data(), l.bias.data(), l.act, fit_);
           break;
         case layer_kind::lstm:
           reference::lstm(in.data(), h.data(), cell_[i].data(), scratch_.data(), l.in, l.units,
-                          l.kernel.data(), l.recurrent.data(), l.bias.data());
+                          l.kernel.data(), l.recurrent.data(), l.bias.data(), fit_);
           break;
         case layer_kind::gru:
           reference::gru(in.data(), h.data(), scratch_.data(), l.in, l.units, l.kernel.data(),
-                         l.recurrent.data(), l.bias.data(), l.reset_after);
+                         l.recurrent.data(), l.bias.data(), l.reset_after, fit_);
           break;
       }
       in = h;
@@ -139,6 +141,7 @@ class reference_model {
 
  private:
   io::model_desc d_;
+  simd::fit fit_;
   std::vector<std::vector<double>> state_, cell_;
   std::vector<double> scratch_, out_;
 };

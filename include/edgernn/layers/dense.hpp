@@ -23,6 +23,7 @@ namespace detail {
 template <class Arch, class T = float>
 struct dense_kernel {
   using O = simd::ops<Arch>;
+  static constexpr simd::fit F = fit_for<T>;  ///< the activations' rational
   static constexpr std::size_t W = O::width;
 
   static constexpr bool dot_form(std::size_t out) noexcept { return W >= 4 && out <= 3; }
@@ -72,7 +73,7 @@ struct dense_kernel {
       // Each output's activation on its own float: a vector reload of y right after these
       // scalar stores would miss store forwarding and stall until they retire.
       for (std::size_t o = 0; o < out; ++o)
-        y[o] = simd::activate<Act, simd::scalar>(dot(x, w + o * n * W, n, in % W) + b[o]);
+        y[o] = simd::activate<Act, simd::scalar, F>(dot(x, w + o * n * W, n, in % W) + b[o]);
     } else {
       for_each_block<4>(shape(out), W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
         constexpr std::size_t V = decltype(vc)::value;
@@ -81,7 +82,7 @@ struct dense_kernel {
           acc[v] = O::load(b + j + v * W);
         w = accumulate<Arch, V>(acc, x, in, w);
         for (std::size_t v = 0; v < V; ++v) {
-          O::store(y + j + v * W, simd::activate<Act, Arch>(acc[v]));
+          O::store(y + j + v * W, simd::activate<Act, Arch, F>(acc[v]));
         }
       });
     }

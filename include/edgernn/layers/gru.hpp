@@ -31,6 +31,7 @@ namespace detail {
 template <class Arch, bool ResetAfter, class T = float>
 struct gru_kernel {
   using O = simd::ops<Arch>;
+  static constexpr simd::fit F = fit_for<T>;  ///< the activations' rational
   static constexpr std::size_t W = O::width;
   static constexpr std::size_t gates = 3;
 
@@ -146,22 +147,22 @@ struct gru_kernel {
           const std::size_t o = j + v * W;
           namespace a = simd::detail;
           const auto half = O::broadcast(0.5f);
-          const auto z = a::sigmoid_of_half_minus_half<Arch>(acc[v]);  // σ − 0.5
-          const auto r = a::sigmoid_of_half_minus_half<Arch>(acc[V + v]);
+          const auto z = a::sigmoid_of_half_minus_half<Arch, F>(acc[v]);  // σ − 0.5
+          const auto r = a::sigmoid_of_half_minus_half<Arch, F>(acc[V + v]);
           const auto u = acc[2 * V + v];
           const auto h0 = O::load(hp + o);
           // σr·u + xk = (σr − 0.5)·u + (0.5·u + xk); h = (1 − σz)·ĥ + σz·h, (1 − σz) folded
           // into ĥ's numerator and σz·h computed beside the chain.
           const auto pre = O::fma(r, u, O::fma(u, half, xk[v]));
           const auto zh = O::fma(z, h0, h0 * half);
-          O::store(hn + o, a::tanh_times<Arch>(pre, half - z) + zh);
+          O::store(hn + o, a::tanh_times<Arch, F>(pre, half - z) + zh);
         }
       } else {
         w = accumulate<Arch, 2 * V>(acc, hp, h, w);
         for (std::size_t v = 0; v < V; ++v) {
           const std::size_t o = j + v * W;
-          O::store(zs + o, simd::detail::sigmoid_of_half<Arch>(acc[v]));
-          O::store(rh + o, simd::detail::sigmoid_of_half<Arch>(acc[V + v]) * O::load(hp + o));
+          O::store(zs + o, simd::detail::sigmoid_of_half<Arch, F>(acc[v]));
+          O::store(rh + o, simd::detail::sigmoid_of_half<Arch, F>(acc[V + v]) * O::load(hp + o));
           O::store(xh + o, acc[2 * V + v]);
         }
       }
@@ -178,7 +179,7 @@ struct gru_kernel {
           const auto z = O::load(zs + o);
           const auto one = O::broadcast(1.0f);
           O::store(hn + o,
-                   O::fma(z, O::load(hp + o), simd::detail::tanh_times<Arch>(acc[v], one - z)));
+                   O::fma(z, O::load(hp + o), simd::detail::tanh_times<Arch, F>(acc[v], one - z)));
         }
       });
     }

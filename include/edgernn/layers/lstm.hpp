@@ -24,6 +24,7 @@ namespace detail {
 template <class Arch, class T = float>
 struct lstm_kernel {
   using O = simd::ops<Arch>;
+  static constexpr simd::fit F = fit_for<T>;  ///< the activations' rational
   static constexpr std::size_t W = O::width;
   static constexpr std::size_t gates = 4;
 
@@ -98,15 +99,15 @@ struct lstm_kernel {
       for (std::size_t v = 0; v < V; ++v) {
         const std::size_t o = j + v * W;
         namespace a = simd::detail;
-        const auto i = a::sigmoid_of_half<Arch>(acc[0 * V + v]);
-        const auto f = a::sigmoid_of_half_minus_half<Arch>(acc[1 * V + v]);  // σ(z_f) − 0.5
-        const auto g = simd::tanh<Arch>(acc[2 * V + v]);
-        const auto og = a::sigmoid_of_half<Arch>(acc[3 * V + v]);
+        const auto i = a::sigmoid_of_half<Arch, F>(acc[0 * V + v]);
+        const auto f = a::sigmoid_of_half_minus_half<Arch, F>(acc[1 * V + v]);  // σ(z_f) − 0.5
+        const auto g = simd::tanh<Arch, F>(acc[2 * V + v]);
+        const auto og = a::sigmoid_of_half<Arch, F>(acc[3 * V + v]);
         const auto cp = O::load(c + o);
         // σf·c + σi·g with σf·c = (σf − 0.5)·c + 0.5·c: the 0.5 is added off the chain.
         const auto cn = O::fma(i, g, O::fma(f, cp, cp * O::broadcast(0.5f)));
         O::store(c + o, cn);
-        O::store(hn + o, a::tanh_times<Arch>(cn, og));
+        O::store(hn + o, a::tanh_times<Arch, F>(cn, og));
       }
     });
   }

@@ -20,6 +20,7 @@ namespace detail {
 template <class Arch, class T = float>
 struct simple_rnn_kernel {
   using O = simd::ops<Arch>;
+  static constexpr simd::fit F = fit_for<T>;  ///< the activations' rational
   static constexpr std::size_t W = O::width;
 
   static constexpr panel_shape shape(std::size_t h) noexcept {
@@ -77,7 +78,7 @@ struct simple_rnn_kernel {
       }
       w = accumulate<Arch, V>(acc, hp, h, w);
       for (std::size_t v = 0; v < V; ++v) {
-        O::store(hn + j + v * W, simd::activate<Act, Arch>(acc[v]));
+        O::store(hn + j + v * W, simd::activate<Act, Arch, F>(acc[v]));
       }
     });
   }

@@ -2,7 +2,9 @@
 //
 // This is the test oracle, never the hot path: Keras-layout arrays read as they are (no packing),
 // one loop per sum, std::tanh / std::exp, computed in `T` (double in the tests). Each function
-// advances one time step; the caller owns the state and a scratch buffer.
+// advances one time step; the caller owns the state and a scratch buffer. With simd::fit::half
+// the activations are the binary16 layers' rational instead of std::tanh / std::exp, evaluated
+// in `T`: what those layers compute, less their float32 rounding.
 #pragma once
 
 #include <cmath>
@@ -12,49 +14,64 @@
 
 namespace edgernn::reference {
 
+/// tanh, or with fit::half the [5/4] rational of simd/activations.hpp (its float32 constants).
 template <class T>
-T activate(activation a, T v) {
+T tanh(T v, simd::fit f = simd::fit::precise) {
+  if (f == simd::fit::precise) return std::tanh(v);
+  namespace d = simd::detail;
+  const T c = T(d::half_clamp);
+  const T a = v < -c ? -c : (v > c ? c : v);
+  const T y = std::fmin(v * v, T(d::half_clamp_sq));
+  return a * (T(1) + y * (T(d::half_p1) + T(d::half_p2) * y)) /
+         (T(1) + y * (T(d::half_q1) + T(d::half_q2) * y));
+}
+
+/// The logistic sigmoid, or with fit::half 0.5 + 0.5·tanh(v/2) through that rational.
+template <class T>
+T sigmoid(T v, simd::fit f = simd::fit::precise) {
+  if (f == simd::fit::precise) return T(1) / (T(1) + std::exp(-v));
+  return T(0.5) + T(0.5) * reference::tanh(v / T(2), f);
+}
+
+template <class T>
+T activate(activation a, T v, simd::fit f = simd::fit::precise) {
   switch (a) {
     case activation::relu:
       return v > T(0) ? v : T(0);
     case activation::tanh:
-      return std::tanh(v);
+      return reference::tanh(v, f);
     case activation::sigmoid:
-      return T(1) / (T(1) + std::exp(-v));
+      return reference::sigmoid(v, f);
     case activation::linear:
       break;
   }
   return v;
 }
 
-template <class T>
-T sigmoid(T v) {
-  return T(1) / (T(1) + std::exp(-v));
-}
-
 /// y = act(x·K + b). K: in × out, b: out.
 template <class T>
 void dense(const T* x, T* y, std::size_t in, std::size_t out, const float* kernel,
-           const float* bias, activation act) {
+           const float* bias, activation act, simd::fit f = simd::fit::precise) {
   for (std::size_t j = 0; j < out; ++j) {
     T s = bias[j];
     for (std::size_t k = 0; k < in; ++k)
       s += x[k] * T(kernel[k * out + j]);
-    y[j] = activate(act, s);
+    y[j] = activate(act, s, f);
   }
 }
 
 /// h = act(x·K + h·U + b), in place. K: in × H, U: H × H, b: H. scratch: H values.
 template <class T>
 void simple_rnn(const T* x, T* h, T* scratch, std::size_t in, std::size_t hs, const float* kernel,
-                const float* recurrent, const float* bias, activation act) {
+                const float* recurrent, const float* bias, activation act,
+                simd::fit f = simd::fit::precise) {
   for (std::size_t j = 0; j < hs; ++j) {
     T s = bias[j];
     for (std::size_t k = 0; k < in; ++k)
       s += x[k] * T(kernel[k * hs + j]);
     for (std::size_t k = 0; k < hs; ++k)
       s += h[k] * T(recurrent[k * hs + j]);
-    scratch[j] = activate(act, s);
+    scratch[j] = activate(act, s, f);
   }
   for (std::size_t j = 0; j < hs; ++j)
     h[j] = scratch[j];
@@ -64,7 +81,7 @@ void simple_rnn(const T* x, T* h, T* scratch, std::size_t in, std::size_t hs, co
 /// scratch: 4H values.
 template <class T>
 void lstm(const T* x, T* h, T* c, T* scratch, std::size_t in, std::size_t hs, const float* kernel,
-          const float* recurrent, const float* bias) {
+          const float* recurrent, const float* bias, simd::fit f = simd::fit::precise) {
   const std::size_t cols = 4 * hs;
   for (std::size_t j = 0; j < cols; ++j) {
     T s = bias[j];
@@ -75,12 +92,12 @@ void lstm(const T* x, T* h, T* c, T* scratch, std::size_t in, std::size_t hs, co
     scratch[j] = s;
   }
   for (std::size_t j = 0; j < hs; ++j) {
-    const T i = sigmoid(scratch[j]);
-    const T f = sigmoid(scratch[hs + j]);
-    const T g = std::tanh(scratch[2 * hs + j]);
-    const T o = sigmoid(scratch[3 * hs + j]);
-    c[j] = f * c[j] + i * g;
-    h[j] = o * std::tanh(c[j]);
+    const T i = reference::sigmoid(scratch[j], f);
+    const T fg = reference::sigmoid(scratch[hs + j], f);
+    const T g = reference::tanh(scratch[2 * hs + j], f);
+    const T o = reference::sigmoid(scratch[3 * hs + j], f);
+    c[j] = fg * c[j] + i * g;
+    h[j] = o * reference::tanh(c[j], f);
   }
 }
 
@@ -88,7 +105,8 @@ void lstm(const T* x, T* h, T* c, T* scratch, std::size_t in, std::size_t hs, co
 /// reset_after: bias 2 × 3H (input row, recurrent row); otherwise bias 3H. scratch: 7H values.
 template <class T>
 void gru(const T* x, T* h, T* scratch, std::size_t in, std::size_t hs, const float* kernel,
-         const float* recurrent, const float* bias, bool reset_after) {
+         const float* recurrent, const float* bias, bool reset_after,
+         simd::fit f = simd::fit::precise) {
   const std::size_t cols = 3 * hs;
   T* xk = scratch;             // x·K + b0 (3H)
   T* hu = scratch + cols;      // h·U + b1 (3H), reset_after only
@@ -104,18 +122,18 @@ void gru(const T* x, T* h, T* scratch, std::size_t in, std::size_t hs, const flo
     hu[j] = r;
   }
   for (std::size_t j = 0; j < hs; ++j) {
-    const T z = sigmoid(xk[j] + hu[j]);
-    const T r = sigmoid(xk[hs + j] + hu[hs + j]);
+    const T z = reference::sigmoid(xk[j] + hu[j], f);
+    const T r = reference::sigmoid(xk[hs + j] + hu[hs + j], f);
     T cand;
     if (reset_after) {
-      cand = std::tanh(xk[2 * hs + j] + r * hu[2 * hs + j]);
+      cand = reference::tanh(xk[2 * hs + j] + r * hu[2 * hs + j], f);
     } else {
       T s = xk[2 * hs + j];
       for (std::size_t k = 0; k < hs; ++k) {
-        const T rk = sigmoid(xk[hs + k] + hu[hs + k]);
+        const T rk = reference::sigmoid(xk[hs + k] + hu[hs + k], f);
         s += rk * h[k] * T(recurrent[k * cols + 2 * hs + j]);
       }
-      cand = std::tanh(s);
+      cand = reference::tanh(s, f);
     }
     hn[j] = z * h[j] + (T(1) - z) * cand;
   }

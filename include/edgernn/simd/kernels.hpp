@@ -126,6 +126,12 @@ constexpr T packed_value(const Reader& src, std::size_t i, float scale) noexcept
   }
 }
 
+/// The activations' rational for layers whose weights are stored as T: the cheaper fit for
+/// binary16 (see simd/activations.hpp), the precise one for float32.
+template <class T>
+inline constexpr simd::fit fit_for =
+    std::is_same<T, float>::value ? simd::fit::precise : simd::fit::half;
+
 /// Registers per gate in a full column block of a layer with `units` units (see the top of this
 /// file; `units` = 0: the most any size uses, for_each_block's VMax): 4 for one-gate panels
 /// (SimpleRNN, Dense, the GRU's second panel); for LSTM and GRU, 4 for binary16 weights where
