@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <string>
 
 #include "edgernn/simd/activations.hpp"
 
@@ -56,7 +57,8 @@ void check_sample() {
     measure<F>(from_bits(u), e);
     measure<F>(-from_bits(u), e);
   }
-  MESSAGE("kernels " << O::name() << (F == edgernn::simd::fit::half ? ", half fit" : "") << ": "
+  MESSAGE("kernels " << std::string(O::name())
+                     << std::string(F == edgernn::simd::fit::half ? ", half fit" : "") << ": "
                      << e.count << " values; max |tanh error| " << e.tanh_abs << ", max relative "
                      << e.tanh_rel << "; max |sigmoid error| " << e.sigmoid_abs);
   const edgernn::simd::error_bounds bound = edgernn::simd::max_errors(F);
