@@ -103,6 +103,8 @@ class reference_model {
       widest = std::max(widest, 7 * l.units);
     scratch_.assign(widest, 0.0);
   }
+  /// The model it runs.
+  const io::model_desc& desc() const { return d_; }
   void reset() {
     for (auto& s : state_)
       std::fill(s.begin(), s.end(), 0.0);
