@@ -83,22 +83,20 @@ void measure_forms() {
   CHECK(s0 <= bound.sigmoid_abs);
 }
 
+// Every width this build has, with fit F.
+template <simd::fit F>
+void measure_forms_all() {
+  measure_forms<simd::default_arch, F>();
+  if (!std::is_same<simd::narrow_arch, simd::default_arch>::value)
+    measure_forms<simd::narrow_arch, F>();
+  measure_forms<simd::scalar, F>();
+}
+
 }  // namespace
 
 TEST_CASE("fused activation forms stay within the documented bounds") {
-  for (simd::fit f : {simd::fit::precise, simd::fit::half}) {
-    const auto run = [f](auto arch) {
-      using A = decltype(arch);
-      if (f == simd::fit::precise) {
-        measure_forms<A, simd::fit::precise>();
-      } else {
-        measure_forms<A, simd::fit::half>();
-      }
-    };
-    run(simd::default_arch{});
-    if (!std::is_same<simd::narrow_arch, simd::default_arch>::value) run(simd::narrow_arch{});
-    run(simd::scalar{});
-  }
+  measure_forms_all<simd::fit::precise>();
+  measure_forms_all<simd::fit::half>();
 }
 
 TEST_CASE("layers choose their kernels by size (simd::arch_for), DynamicModel alike") {
