@@ -496,13 +496,10 @@ class BasicDynamicModel {
         }
       }
     });
-    const float* h = l.state + l.cur * l.padded;
-    for (std::size_t t = 0; t < n; ++t) {
-      recurrent_step<true>(l, proj_ + t * pf, h, y + t * row_);
-      h = y + t * row_;
-    }
-    detail::keep_last(l.state + (l.cur ^ 1u) * l.padded, h, l.padded, n);
-    l.cur ^= n > 0 ? 1u : 0u;
+    detail::recurrence(l.state, l.state + l.padded, l.cur, l.padded, y, row_, n,
+                       [&](std::size_t t, const float* hp, float* hn) {
+                         recurrent_step<true>(l, proj_ + t * pf, hp, hn);
+                       });
   }
 
   void release() noexcept {

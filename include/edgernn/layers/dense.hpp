@@ -10,6 +10,7 @@
 
 #include <cstddef>
 
+#include "edgernn/layers/holder.hpp"
 #include "edgernn/layers/kind.hpp"
 #include "edgernn/simd/kernels.hpp"
 #include "edgernn/status.hpp"
@@ -104,18 +105,14 @@ struct dense_kernel {
   }
 };
 
-}  // namespace detail
-
-/// Fully-connected layer: `In` inputs, `Out` outputs, activation `Act`. `Kernels`: an
-/// instruction set (default simd::arch_for<In>), or `f16` / `f16_on<Arch>` for binary16
-/// weights.
-template <std::size_t In, std::size_t Out, activation Act = activation::linear,
-          class Kernels = simd::arch_for<In>>
-class Dense {
+/// Dense's static definition: packing, step and run on a caller's weights and state
+/// (see layers/holder.hpp).
+template <std::size_t In, std::size_t Out, activation Act, class Kernels>
+class dense_layer {
   static_assert(In > 0 && Out > 0, "layer sizes must be positive");
-  using Arch = typename detail::kernels_of<Kernels, In>::arch;
-  using T = typename detail::kernels_of<Kernels, In>::weight;
-  using K = detail::dense_kernel<Arch, T>;
+  using Arch = typename kernels_of<Kernels, In>::arch;
+  using T = typename kernels_of<Kernels, In>::weight;
+  using K = dense_kernel<Arch, T>;
   using O = simd::ops<Arch>;
   static constexpr std::size_t Outp = K::out_floats(Out);
 
@@ -150,7 +147,7 @@ class Dense {
   /// Packs Keras arrays into `p`: kernel In × Out, bias Out.
   static constexpr status pack(packed& p, weights kernel, weights bias) noexcept {
     if (kernel.size != In * Out || bias.size != Out) return status::size_mismatch;
-    K::pack(In, Out, p.w, p.b, detail::read(kernel), detail::read(bias));
+    K::pack(In, Out, p.w, p.b, read(kernel), read(bias));
     return status::ok;
   }
   /// Packs arrays whose sizes were checked; `Reader` yields float i of each.
@@ -172,30 +169,15 @@ class Dense {
 
   /// Zeroes a state.
   static void clear(state& s) noexcept { s = state{}; }
-
-  // ---- the layer as Model holds it: its packed weights and its state -----------------------
-
-  /// Sets the weights from Keras arrays (sizes above); size_mismatch leaves them unchanged.
-  [[nodiscard]] status set_weights(weights kernel, weights bias) noexcept {
-    return pack(p_, kernel, bias);
-  }
-  /// Zeroes the state.
-  void reset() noexcept { clear(s_); }
-  /// One time step: reads `x[0..in_reads)`, returns the output (out_padded floats).
-  const float* step(const float* x) noexcept { return step(p_, s_, x); }
-  /// `n` steps (see the static run()).
-  void run(const float* x, std::size_t ldx, float* y, std::size_t ldy, std::size_t n,
-           float* proj) noexcept {
-    run(p_, s_, x, ldx, y, ldy, n, proj);
-  }
-  /// The packed weights (for loaders) and the state.
-  packed& packed_weights() noexcept { return p_; }
-  const packed& packed_weights() const noexcept { return p_; }
-  const state& current_state() const noexcept { return s_; }
-
- private:
-  packed p_;
-  state s_;
 };
+
+}  // namespace detail
+
+/// Fully-connected layer: `In` inputs, `Out` outputs, activation `Act`. `Kernels`: an
+/// instruction set (default simd::arch_for<In>), or `f16` / `f16_on<Arch>` for binary16
+/// weights.
+template <std::size_t In, std::size_t Out, activation Act = activation::linear,
+          class Kernels = simd::arch_for<In>>
+class Dense : public detail::layer_holder<detail::dense_layer<In, Out, Act, Kernels>> {};
 
 }  // namespace edgernn

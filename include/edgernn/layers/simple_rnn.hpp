@@ -7,6 +7,7 @@
 
 #include <cstddef>
 
+#include "edgernn/layers/holder.hpp"
 #include "edgernn/layers/kind.hpp"
 #include "edgernn/simd/kernels.hpp"
 #include "edgernn/status.hpp"
@@ -84,25 +85,21 @@ struct simple_rnn_kernel {
   }
 };
 
-}  // namespace detail
-
-/// Fully-connected recurrent layer: `In` inputs, `H` units, activation tanh or relu.
-/// `Kernels`: an instruction set (default simd::arch_for<H>), or `f16` / `f16_on<Arch>` for
-/// binary16 weights.
-template <std::size_t In, std::size_t H, activation Act = activation::tanh,
-          class Kernels = simd::arch_for<H>>
-class SimpleRnn {
+/// SimpleRnn's static definition: packing, step and run on a caller's weights and state
+/// (see layers/holder.hpp).
+template <std::size_t In, std::size_t H, activation Act, class Kernels>
+class simple_rnn_layer {
   static_assert(In > 0 && H > 0, "layer sizes must be positive");
   static_assert(Act == activation::tanh || Act == activation::relu,
                 "SimpleRnn supports tanh and relu");
-  using Arch = typename detail::kernels_of<Kernels, H>::arch;
-  using T = typename detail::kernels_of<Kernels, H>::weight;
-  using K = detail::simple_rnn_kernel<Arch, T>;
+  using Arch = typename kernels_of<Kernels, H>::arch;
+  using T = typename kernels_of<Kernels, H>::weight;
+  using K = simple_rnn_kernel<Arch, T>;
   using O = simd::ops<Arch>;
   static constexpr std::size_t Hp = K::shape(H).padded;
   // h buffers: whole registers of the widest kernels of the build, whatever this layer's width,
   // so that a Dense head of any width reads inside them (the kernels write Hp floats).
-  static constexpr std::size_t Hb = detail::buffer_floats(Hp);
+  static constexpr std::size_t Hb = buffer_floats(Hp);
 
  public:
   using arch = Arch;
@@ -138,7 +135,7 @@ class SimpleRnn {
     if (kernel.size != In * H || recurrent.size != H * H || bias.size != H) {
       return status::size_mismatch;
     }
-    K::pack(In, H, p.w, p.b, detail::read(kernel), detail::read(recurrent), detail::read(bias));
+    K::pack(In, H, p.w, p.b, read(kernel), read(recurrent), read(bias));
     return status::ok;
   }
   /// Packs arrays whose sizes were checked; `Reader` yields float i of each.
@@ -161,41 +158,23 @@ class SimpleRnn {
                   std::size_t ldy, std::size_t n, float* proj) noexcept {
     for (std::size_t t = 0; t < n; ++t)
       K::project(In, H, p.w, p.b, x + t * ldx, proj + t * proj_floats);
-    const float* hp = s.h[s.cur];
-    for (std::size_t t = 0; t < n; ++t) {
-      K::template step<Act, true>(In, H, p.w, p.b, proj + t * proj_floats, hp, y + t * ldy);
-      hp = y + t * ldy;
-    }
-    detail::keep_last(s.h[s.cur ^ 1u], hp, Hp, n);
-    s.cur ^= n > 0 ? 1u : 0u;
+    recurrence(s.h[0], s.h[1], s.cur, Hp, y, ldy, n,
+               [&](std::size_t t, const float* hp, float* hn) EDGERNN_LAMBDA_INLINE {
+                 K::template step<Act, true>(In, H, p.w, p.b, proj + t * proj_floats, hp, hn);
+               });
   }
 
   /// Zeroes a state.
   static void clear(state& s) noexcept { s = state{}; }
-
-  // ---- the layer as Model holds it: its packed weights and its state -----------------------
-
-  /// Sets the weights from Keras arrays (sizes above); size_mismatch leaves them unchanged.
-  [[nodiscard]] status set_weights(weights kernel, weights recurrent, weights bias) noexcept {
-    return pack(p_, kernel, recurrent, bias);
-  }
-  /// Zeroes the state.
-  void reset() noexcept { clear(s_); }
-  /// One time step: reads `x[0..in_reads)`, returns the output (out_padded floats).
-  const float* step(const float* x) noexcept { return step(p_, s_, x); }
-  /// `n` steps (see the static run()).
-  void run(const float* x, std::size_t ldx, float* y, std::size_t ldy, std::size_t n,
-           float* proj) noexcept {
-    run(p_, s_, x, ldx, y, ldy, n, proj);
-  }
-  /// The packed weights (for loaders) and the state.
-  packed& packed_weights() noexcept { return p_; }
-  const packed& packed_weights() const noexcept { return p_; }
-  const state& current_state() const noexcept { return s_; }
-
- private:
-  packed p_;
-  state s_;
 };
+
+}  // namespace detail
+
+/// Fully-connected recurrent layer: `In` inputs, `H` units, activation tanh or relu.
+/// `Kernels`: an instruction set (default simd::arch_for<H>), or `f16` / `f16_on<Arch>` for
+/// binary16 weights.
+template <std::size_t In, std::size_t H, activation Act = activation::tanh,
+          class Kernels = simd::arch_for<H>>
+class SimpleRnn : public detail::layer_holder<detail::simple_rnn_layer<In, H, Act, Kernels>> {};
 
 }  // namespace edgernn

@@ -245,10 +245,23 @@ constexpr std::size_t buffer_floats(std::size_t padded) noexcept {
   return simd::round_up(padded, simd::ops<simd::default_arch>::width);
 }
 
-/// After a layer's run() over `steps` steps: the last output row (`floats` floats at `last`)
-/// becomes the state's h, as `steps` calls of step() would have left it.
-inline void keep_last(float* h, const float* last, std::size_t floats, std::size_t steps) noexcept {
-  if (steps > 0) std::memcpy(h, last, floats * sizeof(float));
+/// The recurrence of a layer's run() over `n` steps, its input projections done: calls
+/// step(t, hp, hn) for t in [0, n), hn = y + t·ldy and hp the output before it (the state's
+/// current h, h[cur] of the buffers h0 / h1, for t = 0). Then the last output (`floats` floats)
+/// becomes the state's h, as n calls of step() would have left it.
+template <class Step>
+EDGERNN_INLINE void recurrence(float* h0, float* h1, unsigned& cur, std::size_t floats, float* y,
+                               std::size_t ldy, std::size_t n, Step&& step) noexcept {
+  const float* hp = cur ? h1 : h0;
+  for (std::size_t t = 0; t < n; ++t) {
+    float* hn = y + t * ldy;
+    step(t, hp, hn);
+    hp = hn;
+  }
+  if (n > 0) {
+    std::memcpy(cur ? h0 : h1, hp, floats * sizeof(float));
+    cur ^= 1u;
+  }
 }
 
 /// Independent partial sums (chains) per accumulator for a block of n registers: at small
