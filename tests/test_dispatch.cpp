@@ -25,17 +25,6 @@ namespace dp = edgernn::dispatch;
 
 dp::isa under_test = dp::isa::sse2;
 
-status set_all(dp::Model& m, const io::model_desc& d) {
-  for (std::size_t i = 0; i < d.layers.size(); ++i) {
-    const auto& l = d.layers[i];
-    const status s =
-        m.set_weights(i, {l.kernel.data(), l.kernel.size()},
-                      {l.recurrent.data(), l.recurrent.size()}, {l.bias.data(), l.bias.size()});
-    if (s != status::ok) return s;
-  }
-  return status::ok;
-}
-
 }  // namespace
 
 TEST_CASE("the requested ISA is the one running") {
@@ -80,7 +69,7 @@ TEST_CASE("every layer kind and size against the float64 reference") {
         dp::Model m(under_test);
         const layer_spec spec{l.kind, l.act, l.reset_after, in, h};
         REQUIRE(m.init(&spec, 1) == status::ok);
-        REQUIRE(set_all(m, d) == status::ok);
+        REQUIRE(test::set_model_layers(m, d) == status::ok);
         const std::vector<float> x = t::sweep_inputs(in, in * 1000 + h);
         std::vector<float> y(t::sweep_steps * h), z(t::sweep_steps * h);
         m.run(x.data(), y.data(), t::sweep_steps);

@@ -21,17 +21,6 @@ const layer_spec stack_specs[] = {{layer_kind::lstm, act::tanh, true, 3, 20},
                                   {layer_kind::simple_rnn, act::relu, true, 9, 5},
                                   {layer_kind::dense, act::sigmoid, true, 5, 2}};
 
-status set_all(DynamicModel& m, const io::model_desc& d) {
-  for (std::size_t i = 0; i < d.layers.size(); ++i) {
-    const auto& l = d.layers[i];
-    const status s =
-        m.set_weights(i, {l.kernel.data(), l.kernel.size()},
-                      {l.recurrent.data(), l.recurrent.size()}, {l.bias.data(), l.bias.size()});
-    if (s != status::ok) return s;
-  }
-  return status::ok;
-}
-
 }  // namespace
 
 TEST_CASE("DynamicModel matches the static Model on a stack") {
@@ -40,7 +29,7 @@ TEST_CASE("DynamicModel matches the static Model on a stack") {
   REQUIRE(test::set_model(*fixed, d) == status::ok);
   DynamicModel dyn;
   REQUIRE(dyn.init(stack_specs, 4) == status::ok);
-  REQUIRE(set_all(dyn, d) == status::ok);
+  REQUIRE(test::set_model_layers(dyn, d) == status::ok);
   CHECK(dyn.in_size() == 3);
   CHECK(dyn.out_size() == 2);
   test::rng r(9);
@@ -68,7 +57,7 @@ TEST_CASE("DynamicModel in a caller's buffer, at any alignment") {
   CHECK(m.init(stack_specs, 4, nullptr, need) == status::buffer_too_small);
   REQUIRE(m.init(stack_specs, 4, buf.data() + 3, need) == status::ok);
   CHECK(m.bytes() == need);
-  REQUIRE(set_all(m, test::random_model_for<stack>(6)) == status::ok);
+  REQUIRE(test::set_model_layers(m, test::random_model_for<stack>(6)) == status::ok);
   const float x[3] = {0.1f, 0.2f, 0.3f};
   float y[2];
   m.step(x, y);

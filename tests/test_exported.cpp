@@ -4,8 +4,6 @@
 // project's tolerance of PyTorch's.
 #include <doctest/doctest.h>
 
-#include <cmath>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -18,35 +16,17 @@
 #include "exported/srnn_tanh_h17_i1_sine.hpp"
 #include "exported/stack_lstm16_gru8_d1.hpp"
 #include "io/files.hpp"
-#include "support/csv.hpp"
+#include "support/golden_steps.hpp"
 
 namespace {
 
 template <class M, class C, class Load>
 void check(const std::string& name, Load load, C flash) {
-  const std::string dir = std::string(EDGERNN_TEST_DATA_DIR) + "/golden/" + name + "/";
   static M from_header, from_file;
   REQUIRE(load(from_header) == edgernn::status::ok);
   const auto file = edgernn::io::read_file(std::string(EDGERNN_EXPORTED_DIR) + "/" + name + ".ern");
   REQUIRE(from_file.load(file.data(), file.size()) == edgernn::status::ok);
-  const auto input = edgernn::test::read_csv(dir + "input.csv");
-  const auto expected = edgernn::test::read_csv(dir + "expected.csv");
-  std::vector<float> x(M::in_size), a(M::out_size), b(M::out_size), c(M::out_size);
-  double worst = 0;
-  for (std::size_t t = 0; t < input.size(); ++t) {
-    for (std::size_t i = 0; i < x.size(); ++i)
-      x[i] = static_cast<float>(input[t][i]);
-    from_header.step(x.data(), a.data());
-    from_file.step(x.data(), b.data());
-    flash.step(x.data(), c.data());
-    REQUIRE(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
-    REQUIRE(std::memcmp(a.data(), c.data(), a.size() * sizeof(float)) == 0);
-    for (std::size_t j = 0; j < a.size(); ++j) {
-      const double e = expected[t][j];
-      worst = std::max(worst, std::fabs(a[j] - e));
-      REQUIRE(std::fabs(a[j] - e) <= 1e-5 + 1e-4 * std::fabs(e));
-    }
-  }
+  const double worst = edgernn::test::step_golden(name, from_header, 1e-5, 1e-4, from_file, flash);
   MESSAGE(name << ": header, ConstModel and model file agree bit for bit; max |error| " << worst);
 }
 

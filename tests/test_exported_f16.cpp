@@ -5,8 +5,6 @@
 // tests/test_f16.cpp against PyTorch's outputs.
 #include <doctest/doctest.h>
 
-#include <cmath>
-#include <cstring>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -16,7 +14,7 @@
 #include "exported/lstm_h64_i1_t5000_f16.hpp"
 #include "exported/stack_lstm16_gru8_d1_f16.hpp"
 #include "io/files.hpp"
-#include "support/csv.hpp"
+#include "support/golden_steps.hpp"
 
 namespace {
 
@@ -24,7 +22,6 @@ template <class M, class C, class Load>
 void check(const std::string& name, Load load, C flash) {
   static_assert(std::is_same<typename M::template layer_type<0>::weight_type, std::uint16_t>::value,
                 "an f16 header declares f16 layers");
-  const std::string dir = std::string(EDGERNN_TEST_DATA_DIR) + "/golden/" + name + "/";
   static M from_header, from_file;
   REQUIRE(load(from_header) == edgernn::status::ok);
   const auto file =
@@ -32,26 +29,8 @@ void check(const std::string& name, Load load, C flash) {
   REQUIRE(from_file.load(file.data(), file.size()) == edgernn::status::ok);
   edgernn::DynamicModel dyn;
   REQUIRE(dyn.load(file.data(), file.size()) == edgernn::status::ok);
-  const auto input = edgernn::test::read_csv(dir + "input.csv");
-  const auto expected = edgernn::test::read_csv(dir + "expected.csv");
-  std::vector<float> x(M::in_size), a(M::out_size), b(M::out_size), c(M::out_size), d(M::out_size);
-  double worst = 0;
-  for (std::size_t t = 0; t < input.size(); ++t) {
-    for (std::size_t i = 0; i < x.size(); ++i)
-      x[i] = static_cast<float>(input[t][i]);
-    from_header.step(x.data(), a.data());
-    from_file.step(x.data(), b.data());
-    flash.step(x.data(), c.data());
-    dyn.step(x.data(), d.data());
-    REQUIRE(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
-    REQUIRE(std::memcmp(a.data(), c.data(), a.size() * sizeof(float)) == 0);
-    REQUIRE(std::memcmp(a.data(), d.data(), a.size() * sizeof(float)) == 0);
-    for (std::size_t j = 0; j < a.size(); ++j) {
-      const double e = expected[t][j];
-      worst = std::max(worst, std::fabs(a[j] - e));
-      REQUIRE(std::fabs(a[j] - e) <= 5e-4 + 5e-4 * std::fabs(e));
-    }
-  }
+  const double worst =
+      edgernn::test::step_golden(name, from_header, 5e-4, 5e-4, from_file, flash, dyn);
   MESSAGE(name << " (f16): header, ConstModel, model file and DynamicModel agree bit for bit; "
                   "max |error| "
                << worst);

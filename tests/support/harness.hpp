@@ -88,6 +88,20 @@ status set_model(M& m, const io::model_desc& d) {
   return set_model_impl(m, d, std::make_index_sequence<M::layer_count>{});
 }
 
+/// Sets every layer of a run-time model (DynamicModel, dispatch::Model: set_weights(i, ...))
+/// from `d`; the first failure's status.
+template <class M>
+status set_model_layers(M& m, const io::model_desc& d) {
+  for (std::size_t i = 0; i < d.layers.size(); ++i) {
+    const auto& l = d.layers[i];
+    const status s =
+        m.set_weights(i, {l.kernel.data(), l.kernel.size()},
+                      {l.recurrent.data(), l.recurrent.size()}, {l.bias.data(), l.bias.size()});
+    if (s != status::ok) return s;
+  }
+  return status::ok;
+}
+
 /// Runs a model_desc one step at a time with the scalar reference, in double (activations
 /// with the rational `f`: see reference::tanh).
 class reference_model {
