@@ -92,11 +92,36 @@ void measure_forms_all() {
   measure_forms<simd::scalar, F>();
 }
 
+// splat<c>(load_quads(p)) is broadcast(p[c]) bit for bit (signed zeros, subnormals, NaN
+// payloads), wherever accumulate() uses it instead of broadcasts.
+template <class Arch>
+void check_quads() {
+  using O = simd::ops<Arch>;
+  if constexpr (O::has_quads) {
+    const float p[4] = {-0.0f, from_bits(0x00000123u), from_bits(0x7FC01234u), 3.25f};
+    const auto q = O::load_quads(p);
+    alignas(64) float got[4][O::width], want[4][O::width];
+    O::store(got[0], O::template splat<0>(q));
+    O::store(got[1], O::template splat<1>(q));
+    O::store(got[2], O::template splat<2>(q));
+    O::store(got[3], O::template splat<3>(q));
+    for (int c = 0; c < 4; ++c)
+      O::store(want[c], O::broadcast(p[c]));
+    CHECK(std::memcmp(got, want, sizeof got) == 0);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("fused activation forms stay within the documented bounds") {
   measure_forms_all<simd::fit::precise>();
   measure_forms_all<simd::fit::half>();
+}
+
+TEST_CASE("quad broadcasts equal plain broadcasts") {
+  check_quads<simd::default_arch>();
+  check_quads<simd::narrow_arch>();
+  CHECK(!simd::ops<simd::scalar>::has_quads);
 }
 
 TEST_CASE("layers choose their kernels by size (simd::arch_for), DynamicModel alike") {

@@ -112,6 +112,7 @@ struct ops<scalar> {
   static EDGERNN_INLINE void store(float* p, reg v) noexcept {
     *p = v;
   }
+  static constexpr bool has_quads = false;  ///< see the SIMD ops
   static EDGERNN_INLINE reg broadcast(float v) noexcept {
     return v;
   }
@@ -223,6 +224,38 @@ struct ops {
   }
   static EDGERNN_INLINE reg broadcast(float v) noexcept {
     return reg(v);
+  }
+  /// Whether load_quads() and splat() stand in for broadcasts: on AVX and AVX-512, one 16-byte
+  /// broadcast load and four in-register shuffles instead of four broadcast loads, which leaves
+  /// the load ports to the weights (see accumulate in kernels.hpp).
+  static constexpr bool has_quads =
+#if defined(__AVX512F__)
+      width == 16 ||
+#endif
+#if defined(__AVX__)
+      width == 8 ||
+#endif
+      false;
+  /// p[0..4) repeated in every 128-bit lane (has_quads only).
+  static EDGERNN_INLINE reg load_quads(const float* p) noexcept {
+#if defined(__AVX512F__)
+    if constexpr (width == 16) return _mm512_broadcast_f32x4(_mm_loadu_ps(p));
+#endif
+#if defined(__AVX__)
+    if constexpr (width == 8) return _mm256_broadcast_ps(reinterpret_cast<const __m128*>(p));
+#endif
+    return reg(p[0]);
+  }
+  /// Lane c of every quad of q in every lane: splat<c>(load_quads(p)) = broadcast(p[c]).
+  template <int c>
+  static EDGERNN_INLINE reg splat(reg q) noexcept {
+#if defined(__AVX512F__)
+    if constexpr (width == 16) return _mm512_permute_ps(q, c * 0x55);
+#endif
+#if defined(__AVX__)
+    if constexpr (width == 8) return _mm256_permute_ps(q, c * 0x55);
+#endif
+    return q;
   }
   // Plain SSE/AVX have no FMA instruction: xsimd falls back to a multiply and an add there.
   static EDGERNN_INLINE reg fma(reg a, reg b, reg c) noexcept {
