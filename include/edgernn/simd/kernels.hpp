@@ -301,35 +301,27 @@ EDGERNN_INLINE const T* accumulate(typename simd::ops<Arch>::reg* acc,
       for (std::size_t r = 0; r < N; ++r)
         part[c][r] = O::broadcast(0.0f);
     std::size_t k = 0;
-    if constexpr (C == 4 && O::has_quads) {
-      // The same broadcasts from one load per four rows (see ops::has_quads): measured on Zen 4
-      // (bench/bench_step.cpp, alternating runs), SimpleRNN steps 5-7 % faster at H = 32 and 64,
-      // where the weights stream from L1 and the load ports bound the step; others within noise.
-      for (; k + C <= rows; k += C) {
-        const auto q = O::load_quads(src + k);
-        const auto s0 = O::template splat<0>(q);
-        for (std::size_t r = 0; r < N; ++r)
-          acc[r] = O::fma(s0, O::load(panel + r * W), acc[r]);
-        const auto s1 = O::template splat<1>(q);
-        for (std::size_t r = 0; r < N; ++r)
-          part[0][r] = O::fma(s1, O::load(panel + (N + r) * W), part[0][r]);
-        const auto s2 = O::template splat<2>(q);
-        for (std::size_t r = 0; r < N; ++r)
-          part[1][r] = O::fma(s2, O::load(panel + (2 * N + r) * W), part[1][r]);
-        const auto s3 = O::template splat<3>(q);
-        for (std::size_t r = 0; r < N; ++r)
-          part[2][r] = O::fma(s3, O::load(panel + (3 * N + r) * W), part[2][r]);
-        panel += C * N * W;
-      }
-    }
     for (; k + C <= rows; k += C) {
-      const auto s0 = O::broadcast(src[k]);
+      typename O::reg s[C];
+      if constexpr (C == 4 && O::has_quads) {
+        // The same broadcasts from one load per four rows (see ops::has_quads): measured on
+        // Zen 4 (bench/bench_step.cpp, alternating runs), SimpleRNN steps 5-7 % faster at H = 32
+        // and 64, where the weights stream from L1 and the load ports bound the step; others
+        // within noise.
+        const auto q = O::load_quads(src + k);
+        s[0] = O::template splat<0>(q);
+        s[1] = O::template splat<1>(q);
+        s[2] = O::template splat<2>(q);
+        s[3] = O::template splat<3>(q);
+      } else {
+        for (std::size_t c = 0; c < C; ++c)
+          s[c] = O::broadcast(src[k + c]);
+      }
       for (std::size_t r = 0; r < N; ++r)
-        acc[r] = O::fma(s0, O::load(panel + r * W), acc[r]);
+        acc[r] = O::fma(s[0], O::load(panel + r * W), acc[r]);
       for (std::size_t c = 1; c < C; ++c) {
-        const auto s = O::broadcast(src[k + c]);
         for (std::size_t r = 0; r < N; ++r)
-          part[c - 1][r] = O::fma(s, O::load(panel + (c * N + r) * W), part[c - 1][r]);
+          part[c - 1][r] = O::fma(s[c], O::load(panel + (c * N + r) * W), part[c - 1][r]);
       }
       panel += C * N * W;
     }
