@@ -1,7 +1,9 @@
 // run() over sequences: chunks of steps through one layer at a time, the input projections of
-// a chunk first (see Model::run). The arithmetic is the same as step()'s, so every output must
-// equal step()'s bit for bit: for every cell kind, both kernel widths, binary16 weights, every
-// length around the chunk size, runs split at any point, Model, ConstModel and DynamicModel.
+// a chunk first (see Model::run), or a loop of step() for models whose layers all have fewer
+// than detail::run_min_units units. The arithmetic is the same as step()'s, so every output
+// must equal step()'s bit for bit: for every cell kind, both kernel widths, binary16 weights,
+// every length around the chunk size, runs split at any point, Model, ConstModel and
+// DynamicModel, both ways of running.
 #include <doctest/doctest.h>
 
 #include <cstring>
@@ -69,13 +71,34 @@ using half = Model<Lstm<8, 24, f16>, Gru<24, 16, true, f16>, Dense<16, 1, act::l
 using narrow_only =
     Model<Lstm<8, 40, simd::narrow_arch>, Dense<40, 1, act::linear, simd::narrow_arch>>;
 using scalar_kernels =
-    Model<Gru<8, 7, false, simd::scalar>, Dense<7, 2, act::linear, simd::scalar>>;
+    Model<Gru<8, 17, false, simd::scalar>, Dense<17, 2, act::linear, simd::scalar>>;
+using scalar_small = Model<Gru<8, 7, false, simd::scalar>, Dense<7, 2, act::linear, simd::scalar>>;
 
 }  // namespace
 
+TEST_CASE("run() goes in chunks where the largest layer has run_min_units units or more") {
+  static_assert(detail::run_min_units == 16, "the sizes below straddle 16 units");
+  CHECK(lstm_small::sequence_chunk == 0);  // 5 units
+  CHECK(gru_after::sequence_chunk == 0);   // 12 units
+  CHECK(scalar_small::sequence_chunk == 0);
+  CHECK(Model<Lstm<8, 16>, Dense<16, 1>>::sequence_chunk == chunk);
+  CHECK(Model<Lstm<8, 8>, Dense<8, 16>>::sequence_chunk == chunk);  // any layer counts
+  CHECK(lstm_wide::sequence_chunk == chunk);
+  CHECK(gru_before::sequence_chunk == chunk);
+  CHECK(srnn::sequence_chunk == chunk);
+  CHECK(stack::sequence_chunk == chunk);
+  CHECK(half::sequence_chunk == chunk);
+  CHECK(narrow_only::sequence_chunk == chunk);
+  CHECK(scalar_kernels::sequence_chunk == chunk);
+  // A loop of step() keeps no sequence buffers: a small model's RAM is its layers' state and
+  // the input buffer.
+  CHECK(lstm_small::state_bytes ==
+        Lstm<8, 5>::state_bytes + Dense<5, 1>::state_bytes + 16 * sizeof(float));
+}
+
 TEST_CASE_TEMPLATE("Model::run equals step() bit for bit at every length and split", M, lstm_small,
-                   lstm_wide, gru_after, gru_before, srnn, stack, half, narrow_only,
-                   scalar_kernels) {
+                   lstm_wide, gru_after, gru_before, srnn, stack, half, narrow_only, scalar_kernels,
+                   scalar_small) {
   MESSAGE("sequence chunk " << M::sequence_chunk << " steps");
   check_model<M>(17);
 }
@@ -110,7 +133,14 @@ TEST_CASE("DynamicModel::run equals its step() bit for bit, every kind and weigh
        {layer_kind::lstm, act::tanh, true, 5, 33, true},
        {layer_kind::dense, act::tanh, true, 33, 20, true},
        {layer_kind::dense, act::linear, true, 20, 1, true}},
+      // Every layer under run_min_units: a loop of step().
+      {{layer_kind::lstm, act::tanh, true, 8, 12},
+       {layer_kind::gru, act::tanh, true, 12, 6},
+       {layer_kind::simple_rnn, act::tanh, true, 6, 9},
+       {layer_kind::dense, act::linear, true, 9, 2}},
   };
+  const std::size_t chunks[] = {chunk, chunk, 0};
+  std::size_t which = 0;
   for (const auto& specs : stacks) {
     io::model_desc d;
     d.in = specs[0].in;
@@ -128,6 +158,7 @@ TEST_CASE("DynamicModel::run equals its step() bit for bit, every kind and weigh
     DynamicModel a, b;
     REQUIRE(a.init(specs, 4) == status::ok);
     REQUIRE(b.init(specs, 4) == status::ok);
+    CHECK(a.sequence_chunk() == chunks[which++]);
     for (std::size_t i = 0; i < 4; ++i) {
       const auto& l = d.layers[i];
       const weights k{l.kernel.data(), l.kernel.size()}, u{l.recurrent.data(), l.recurrent.size()},

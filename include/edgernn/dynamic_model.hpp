@@ -39,7 +39,6 @@ template <class Arch = simd::default_arch>
 class BasicDynamicModel {
   using Narrow = simd::narrow_for<Arch>;
   static constexpr std::size_t align = 64;
-  static constexpr std::size_t chunk = detail::run_chunk;
 
  public:
   using arch = Arch;
@@ -47,8 +46,8 @@ class BasicDynamicModel {
   static constexpr std::size_t max_layers = 32;
   /// The largest input or unit count accepted (keeps every size product far from overflow).
   static constexpr std::size_t max_units = 1u << 16;
-  /// Steps run() processes one layer at a time (0: run() is a loop of step()).
-  static constexpr std::size_t sequence_chunk = chunk;
+  /// Steps run() processes one layer at a time, at most (see sequence_chunk()).
+  static constexpr std::size_t max_sequence_chunk = detail::run_chunk;
 
   BasicDynamicModel() noexcept = default;
   BasicDynamicModel(const BasicDynamicModel&) = delete;
@@ -105,7 +104,7 @@ class BasicDynamicModel {
           round(z.weight_bytes) + round(z.bias * sizeof(float)) + round(z.state * sizeof(float));
     }
     const seq_sizes q = sequence_sizes(specs, n);
-    bytes += (2 * chunk * q.row + chunk * q.proj) * sizeof(float);
+    bytes += (2 * q.chunk * q.row + q.chunk * q.proj) * sizeof(float);
     return bytes;
   }
 
@@ -214,9 +213,14 @@ class BasicDynamicModel {
   void step(const float* in, float* out) noexcept;
 
   /// `steps` time steps, row-major; the same result as calling step() on each row, bit for
-  /// bit (see Model::run: chunks of sequence_chunk steps, one layer at a time, the input
+  /// bit (see Model::run: chunks of sequence_chunk() steps, one layer at a time, the input
   /// projections of a chunk first). `in` and `out` may not overlap.
   void run(const float* in, float* out, std::size_t steps) noexcept;
+
+  /// Steps run() processes one layer at a time: as Model's for the same layers (0: run() is a
+  /// loop of step(), without SIMD and where every layer has fewer than detail::run_min_units
+  /// units).
+  std::size_t sequence_chunk() const noexcept { return chunk_; }
 
   /// Zeroes every layer's state.
   void reset() noexcept {
@@ -233,7 +237,7 @@ class BasicDynamicModel {
     std::size_t weight_bytes, bias, state, out, proj;  // out: floats of the output buffer
   };
   struct seq_sizes {
-    std::size_t row, proj;
+    std::size_t row, proj, chunk;  // floats per row and per projection, steps per chunk
   };
   struct slot {
     layer_spec spec;
@@ -320,13 +324,14 @@ class BasicDynamicModel {
     return simd::round_up(specs[0].in, 16);
   }
   static seq_sizes sequence_sizes(const layer_spec* specs, std::size_t n) noexcept {
-    std::size_t row = input_floats(specs), proj = 0;
+    std::size_t row = input_floats(specs), proj = 0, units = 0;
     for (std::size_t i = 0; i < n; ++i) {
       const sizes z = layer_sizes(specs[i]);
       row = z.out > row ? z.out : row;
       proj = z.proj > proj ? z.proj : proj;
+      units = specs[i].units > units ? specs[i].units : units;
     }
-    return {simd::round_up(row, 16), simd::round_up(proj, 16)};
+    return {simd::round_up(row, 16), simd::round_up(proj, 16), detail::run_chunk_for(units)};
   }
 
   void layout(const layer_spec* specs, std::size_t n, void* buffer, std::size_t need) noexcept {
@@ -367,9 +372,10 @@ class BasicDynamicModel {
     }
     const seq_sizes q = sequence_sizes(specs, n);
     row_ = q.row;
-    seq_a_ = take(chunk * q.row);
-    seq_b_ = take(chunk * q.row);
-    proj_ = take(chunk * q.proj);
+    chunk_ = q.chunk;
+    seq_a_ = take(chunk_ * q.row);
+    seq_b_ = take(chunk_ * q.row);
+    proj_ = take(chunk_ * q.proj);
     n_ = n;
     bytes_ = need;
   }
@@ -513,6 +519,7 @@ class BasicDynamicModel {
   std::size_t n_ = 0;
   std::size_t bytes_ = 0;
   std::size_t row_ = 0;
+  std::size_t chunk_ = 0;  // run(): steps per chunk (0: a loop of step())
   float* in_ = nullptr;
   float* in_scale_ = nullptr;  // io scaling (identity unless a loaded file has one)
   float* in_offset_ = nullptr;
@@ -592,6 +599,7 @@ void BasicDynamicModel<Arch>::step(const float* in, float* out) noexcept {
 template <class Arch>
 void BasicDynamicModel<Arch>::run(const float* in, float* out, std::size_t steps) noexcept {
   const std::size_t ni = in_size(), no = out_size();
+  const std::size_t chunk = chunk_;
   if (chunk == 0) {
     for (std::size_t t = 0; t < steps; ++t)
       step(in + t * ni, out + t * no);
