@@ -234,9 +234,10 @@ inline constexpr std::size_t run_chunk = 0;  // no SIMD (MCUs): no sequence buff
 /// run() goes through the layers in chunks only where the largest layer has at least this
 /// many units; smaller models run as a loop of step(), and keep no sequence buffers. Measured
 /// (bench/bench_step.cpp, sequence rows, chunks of 8 against a loop of step(), alternating
-/// runs on Zen 4): with 8 units the loop is 3–20 % faster for every cell and In = 1 or 8 (the
+/// runs on Zen 4): with 8 units the loop is 2–20 % faster for every cell and In = 1 or 8 (the
 /// chain of each step is so short that the separate passes of a chunk cost more than they
-/// save); from 16 units the chunks are as fast or faster (LSTM, GRU: 4–6 % at 16 units).
+/// save); from 16 units the chunks are as fast or faster (at 16 units LSTM 4–12 %, GRU up to
+/// 5 %, SimpleRNN equal).
 inline constexpr std::size_t run_min_units = 16;
 
 /// Steps per chunk of run() for a model whose largest layer has `units` units (0: a loop of
