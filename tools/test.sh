@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/lib/common.sh
 source tools/lib/cross.sh
+source tools/lib/xsimd_next.sh
 
 ensure_packages "${HOST_PACKAGES[@]}" "${CROSS_PACKAGES[@]}"
 # The fuzzers (clang-14 and libFuzzer's runtime) and the PyTorch exporter's test (ctest).
@@ -39,6 +40,14 @@ status=0
 for preset in release asan scalar; do
   run_preset "$preset" || status=1
 done
+# The release build again, against Debian 13's xsimd (see tools/lib/xsimd_next.sh).
+if xsimd_next=$(fetch_xsimd_next); then
+  say "xsimd-next: $xsimd_next"
+  run_preset xsimd-next || status=1
+else
+  summary+=("xsimd-next: download of the newer xsimd FAILED")
+  status=1
+fi
 # The ARM targets under qemu. The Cortex-M build generates headers with the host's `edgernn`:
 # reuse the release build's rather than building another.
 host_tool=()

@@ -20,3 +20,19 @@ if(NOT TARGET xsimd)
                                            INTERFACE_SYSTEM_INCLUDE_DIRECTORIES "${EDGERNN_XSIMD_INCLUDE_DIR}")
   endif()
 endif()
+
+# EDGERNN_XSIMD_VERSION: the version of the headers found ("" when there are none).
+set(EDGERNN_XSIMD_VERSION "")
+if(TARGET xsimd)
+  get_target_property(_edgernn_xsimd_dirs xsimd INTERFACE_INCLUDE_DIRECTORIES)
+  foreach(_dir IN LISTS _edgernn_xsimd_dirs)
+    if(EXISTS "${_dir}/xsimd/config/xsimd_config.hpp")
+      file(STRINGS "${_dir}/xsimd/config/xsimd_config.hpp" _defines
+           REGEX "^#define XSIMD_VERSION_(MAJOR|MINOR|PATCH) ")
+      string(REGEX REPLACE "[^;]*_MAJOR ([0-9]+)[^;]*;[^;]*_MINOR ([0-9]+)[^;]*;[^;]*_PATCH ([0-9]+).*"
+                           "\\1.\\2.\\3" EDGERNN_XSIMD_VERSION "${_defines}")
+      set(EDGERNN_XSIMD_INCLUDE "${_dir}")
+      break()
+    endif()
+  endforeach()
+endif()
