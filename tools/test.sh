@@ -44,6 +44,15 @@ done
 if xsimd_next=$(fetch_xsimd_next); then
   say "xsimd-next: $xsimd_next"
   run_preset xsimd-next || status=1
+  for preset in aarch64 armhf; do
+    say "xsimd-next-$preset: the no-exceptions program under qemu"
+    if ran=$(xsimd_next_cross "$preset") && [[ $ran =~ ^ok\ \($(expected_kernels "$preset")\ kernels\)$ ]]; then
+      summary+=("xsimd-next-$preset: every layer type $ran")
+    else
+      summary+=("xsimd-next-$preset: FAILED (${ran:-no output})")
+      status=1
+    fi
+  done
 else
   summary+=("xsimd-next: download of the newer xsimd FAILED")
   status=1

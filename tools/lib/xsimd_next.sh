@@ -44,3 +44,17 @@ fetch_xsimd_next() {
   fi
   echo "xsimd $major.$(sed -n 's/^#define XSIMD_VERSION_MINOR \([0-9]*\).*/\1/p' "$header")"
 }
+
+# NEON against the same headers, on a budget: builds cross preset $1's no-exceptions program
+# (every layer type, run twice, outputs compared) against the newer xsimd in
+# build/xsimd-next-$1, runs it under qemu through ctest, and prints the kernels it ran. The
+# full ARM suites run against Debian 12's xsimd.
+xsimd_next_cross() {
+  local preset=$1 dir=build/xsimd-next-$1 out
+  out=$(cmake --preset "$preset" -B "$dir" -DEDGERNN_XSIMD_INCLUDE_DIR="$PWD/$XSIMD_NEXT_DIR/usr/include" \
+        -DEDGERNN_XSIMD_MAJOR="$XSIMD_NEXT_MAJOR" 2>&1) || { echo "$out" >&2; return 1; }
+  out=$(cmake --build "$dir" -j "$(jobs)" --target edgernn_noexcept 2>&1) || { echo "$out" >&2; return 1; }
+  out=$(ctest --test-dir "$dir" -R "without exceptions" --no-tests=error --output-on-failure -V) ||
+    { echo "$out" >&2; return 1; }
+  echo "$out" | grep -o "ok ([^)]* kernels)" | head -n 1
+}
