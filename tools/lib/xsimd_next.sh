@@ -4,8 +4,9 @@
 # The newer headers are Debian 13's own packages (libxsimd-dev and the xtl-dev its CMake config
 # requires), downloaded with apt from the machine's Debian mirror into a private state directory
 # and unpacked under build/deps: nothing is installed and the machine's apt configuration is
-# untouched. Apt checks the suite's
-# signature with the machine's Debian keyring, as for any package.
+# untouched. Apt checks the suite's signature with the machine's Debian keyring, as for any
+# package. Configure checks the version (EDGERNN_XSIMD_MAJOR), so a build cannot fall back to
+# Debian 12's headers unnoticed.
 
 XSIMD_NEXT_SUITE=trixie                  # Debian 13
 XSIMD_NEXT_MAJOR=13                      # the version its libxsimd-dev carries (13.2)
@@ -14,7 +15,7 @@ XSIMD_NEXT_DIR=build/deps/xsimd-next     # the preset's CMAKE_PREFIX_PATH is $XS
 # Unpacks the newer xsimd into $XSIMD_NEXT_DIR unless it is there already; prints its version.
 fetch_xsimd_next() {
   local dir=$XSIMD_NEXT_DIR header="$XSIMD_NEXT_DIR/usr/include/xsimd/config/xsimd_config.hpp"
-  if [ ! -f "$header" ] || [ ! -f "$XSIMD_NEXT_DIR/usr/share/cmake/xtl/xtlConfig.cmake" ]; then
+  if [ ! -f "$header" ] || [ ! -f "$dir/usr/share/cmake/xtl/xtlConfig.cmake" ]; then
     local apt="$dir.apt" opts
     rm -rf "$dir" "$apt"
     mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/parts" "$apt/debs"
@@ -36,13 +37,7 @@ fetch_xsimd_next() {
     done
     rm -rf "$apt"
   fi
-  local major
-  major=$(sed -n 's/^#define XSIMD_VERSION_MAJOR \([0-9]*\).*/\1/p' "$header")
-  if [ "$major" != "$XSIMD_NEXT_MAJOR" ]; then
-    echo "error: $header is xsimd ${major:-?}, expected $XSIMD_NEXT_MAJOR" >&2
-    return 1
-  fi
-  echo "xsimd $major.$(sed -n 's/^#define XSIMD_VERSION_MINOR \([0-9]*\).*/\1/p' "$header")"
+  echo "xsimd $(sed -n 's/^#define XSIMD_VERSION_\(MAJOR\|MINOR\) \([0-9]*\).*/\2/p' "$header" | paste -sd .)"
 }
 
 # NEON against the same headers, on a budget: builds cross preset $1's no-exceptions program
