@@ -1,6 +1,7 @@
 // Per-step latency of every cell at every size in tests/support/sizes.hpp, each followed by
-// Dense(1): the static Model with this build's kernels, the same with the scalar kernels,
-// DynamicModel, and run() over 1000-step sequences.
+// Dense(1): the static Model with this build's kernels, the same with binary16 weights, with
+// the cheaper activations and with the scalar kernels, DynamicModel, and run() over 1000-step
+// sequences.
 //
 // Counters (all from CPU time, so time the process spends descheduled on a shared machine
 // does not count):
@@ -214,7 +215,8 @@ void register_size() {
   using chosen = typename model_of<C, In, H, void>::type::template layer_type<0>::arch;
   const std::string def = arch_name<chosen>();
   // The kernels the layer types choose by default; the other width this build has; binary16
-  // weights; the scalar kernels (the MCU path, on this CPU); DynamicModel; run() over 1000 steps.
+  // weights; the cheaper activations (fast_activations); the scalar kernels (the MCU path, on
+  // this CPU); DynamicModel; run() over 1000 steps.
   benchmark::RegisterBenchmark((base + "static/" + def).c_str(), bm_static<C, In, H, void>);
   if constexpr (!std::is_same<simd::narrow_arch, simd::default_arch>::value) {
     using other = typename std::conditional<std::is_same<chosen, simd::narrow_arch>::value,
@@ -223,6 +225,8 @@ void register_size() {
                                  bm_static<C, In, H, other>);
   }
   benchmark::RegisterBenchmark((base + "static-f16/" + def).c_str(), bm_static<C, In, H, f16>);
+  benchmark::RegisterBenchmark((base + "static-fast/" + def).c_str(),
+                               bm_static<C, In, H, fast_activations>);
   benchmark::RegisterBenchmark((base + "static/scalar").c_str(), bm_static<C, In, H, scalar>);
   benchmark::RegisterBenchmark((base + "dynamic/" + def).c_str(),
                                bm_dynamic<C, In, H, DynamicModel>, 0);

@@ -39,8 +39,9 @@ bool compare_steps(reference_model& ref, const io::model_desc& d, const float* i
 }  // namespace
 
 void compare_with_reference(const io::model_desc& d, const std::vector<float>& inputs,
-                            const std::vector<float>& outputs, sweep_result& result) {
-  reference_model ref(d);
+                            const std::vector<float>& outputs, sweep_result& result,
+                            simd::fit fit) {
+  reference_model ref(d, fit);
   double worst = 0;
   if (!compare_steps(ref, d, inputs.data(), outputs.data(), 0, sweep_steps, worst)) return;
   result.max_abs = std::max(result.max_abs, worst);

@@ -101,16 +101,16 @@ TEST_CASE("tanh and sigmoid stay within the documented bounds over the whole flo
   check_whole_range<edgernn::simd::fit::precise>("precise");
 }
 
-TEST_CASE("the binary16 layers' cheaper fit stays within its bounds over the whole float range") {
-  check_whole_range<edgernn::simd::fit::half>("half");
+TEST_CASE("the cheaper fit (f16, fast_activations) stays within its bounds for every float") {
+  check_whole_range<edgernn::simd::fit::fast>("fast");
   // And it is the fit those layers use; float32 layers keep the precise one.
-  CHECK(edgernn::detail::fit_for<std::uint16_t> == edgernn::simd::fit::half);
+  CHECK(edgernn::detail::fit_for<std::uint16_t> == edgernn::simd::fit::fast);
   CHECK(edgernn::detail::fit_for<float> == edgernn::simd::fit::precise);
 }
 
 namespace {
 
-// Saturation: exactly ±1 / 1 / 0 with the precise fit; with the half fit ±R(5.15), within its
+// Saturation: exactly ±1 / 1 / 0 with the precise fit; with the fast fit ±R(5.15), within its
 // bound of ±1.
 template <edgernn::simd::fit F>
 void check_special_values() {
@@ -187,5 +187,5 @@ void check_special_values() {
 
 TEST_CASE("special values: signed zeros, infinities, NaN, subnormals, saturation") {
   check_special_values<edgernn::simd::fit::precise>();
-  check_special_values<edgernn::simd::fit::half>();
+  check_special_values<edgernn::simd::fit::fast>();
 }

@@ -158,6 +158,19 @@ TEST_CASE("`edgernn info` and `export-header` describe the model") {
   check_one_line_error(cli("export-header '" + ern + "' -o '" + path("x.hpp") + "' --name 9lives"),
                        "--name", "identifier");
   CHECK_FALSE(exists(path("x.hpp")));
+  // The cheaper activations: float32 layers tagged fast_activations; f16 layers have them
+  // already, so asking for precise ones with f16 weights is an error.
+  REQUIRE(
+      cli("export-header '" + ern + "' -o '" + path("fast.hpp") + "' --activations fast").code ==
+      0);
+  CHECK(slurp(path("fast.hpp")).find("edgernn::Lstm<1, 32, edgernn::fast_activations>") !=
+        std::string::npos);
+  check_one_line_error(cli("export-header '" + ern + "' -o '" + path("x.hpp") +
+                           "' --weights f16 --activations precise"),
+                       "--activations precise", "f16");
+  CHECK(cli("export-header '" + ern + "' -o '" + path("x.hpp") + "' --activations sloppy").code !=
+        0);
+  CHECK_FALSE(exists(path("x.hpp")));
 }
 
 TEST_CASE("bad model files: one line naming file and field, non-zero exit, no output") {

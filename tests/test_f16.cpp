@@ -7,10 +7,10 @@
 // 1.4e-4 for the GRU and stacked cases, 2.2e-5 to 4.6e-5 for the LSTMs), printed by the test.
 // Asserted, with 2× margin: |a − e| ≤ 5e-4 + 5e-4·|e|. The error is the weights' own rounding
 // (relative 2^−11 ≈ 4.9e-4 per weight, averaging out over the In + H terms of each unit) plus
-// the binary16 layers' cheaper activations (simd::fit::half, ≤ 7e-5), which the contractive
+// the binary16 layers' cheaper activations (simd::fit::fast, ≤ 7e-5), which the contractive
 // recurrences keep from growing over 5000 steps; it does not depend on the instruction set.
 // Separately, against the float64 reference run with the same rounded weights and the same
-// activation rational (simd::fit::half, which binary16 layers use), the f16 kernels stay within
+// activation rational (simd::fit::fast, which binary16 layers use), the f16 kernels stay within
 // the project's float32 tolerance (1e-5 + 1e-4·|e|): the kernels add nothing but float32
 // rounding to the weights' and the rational's own error.
 #include <doctest/doctest.h>
@@ -221,7 +221,7 @@ TEST_CASE("golden cases with binary16 weights: DynamicModel and static f16 layer
     REQUIRE(m.load(file.data(), file.size()) == status::ok);
     for (std::size_t i = 0; i < m.layer_count(); ++i)
       CHECK(m.layer(i).half);
-    test::reference_model ref(rounded(d), simd::fit::half);
+    test::reference_model ref(rounded(d), simd::fit::fast);
     const test::tolerance f32_tol{1e-5, 1e-4};
     std::vector<float> x(d.in), y(d.out());
     double case_worst = 0;

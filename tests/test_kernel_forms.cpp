@@ -70,7 +70,7 @@ void measure_forms() {
       if (!(r4[l] >= 0.0f && r4[l] <= 1.0f)) ++out_of_range;
     }
   }
-  MESSAGE(std::string(O::name()) << std::string(F == simd::fit::half ? " (half fit)" : "") << ": "
+  MESSAGE(std::string(O::name()) << std::string(F == simd::fit::fast ? " (fast fit)" : "") << ": "
                                  << count << " values; m·tanh(x) max error / |m| " << tt
                                  << "; sigmoid(2u) max |error| " << sh
                                  << "; sigmoid(2u) − 0.5 max |error| " << s0);
@@ -115,7 +115,7 @@ void check_quads() {
 
 TEST_CASE("fused activation forms stay within the documented bounds") {
   measure_forms_all<simd::fit::precise>();
-  measure_forms_all<simd::fit::half>();
+  measure_forms_all<simd::fit::fast>();
 }
 
 TEST_CASE("quad broadcasts equal plain broadcasts") {

@@ -75,8 +75,9 @@ print("Medians of %s repetitions (CPU time) of one step of the cell followed by 
           float(ctx.get("read_GBps_8192KiB", 0))))
 print()
 print("| cell | H | In | kernels | f32 ns/step | GFLOP/s | % peak | % ceiling | speed-up vs scalar "
-      "| run() ns/step | run() vs step() | f16 ns/step | f16 % ceiling | f16 vs f32 |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+      "| run() ns/step | run() vs step() | f16 ns/step | f16 % ceiling | f16 vs f32 "
+      "| fast ns/step | fast vs f32 |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for key in sorted(rows, key=lambda k: (order.get(k[0], 9), k[2], k[1])):
     r = rows[key]
     kern, s = find(r, "static")
@@ -91,5 +92,7 @@ for key in sorted(rows, key=lambda k: (order.get(k[0], 9), k[2], k[1])):
     _, f16 = find(r, "static-f16")
     row += (["%.1f" % ns(f16), "%.0f" % f16["%ceiling"], "%.2f×" % (ns(s) / ns(f16))]
             if f16 else ["—", "—", "—"])
+    _, fast = find(r, "static-fast")
+    row += ["%.1f" % ns(fast), "%.2f×" % (ns(s) / ns(fast))] if fast else ["—", "—"]
     print("| " + " | ".join(row) + " |")
 PY

@@ -21,10 +21,10 @@ namespace detail {
 
 /// Dense packing and step for any sizes; Dense<> and DynamicModel both call it. `T` is the
 /// weight storage (float or binary16 bits).
-template <class Arch, class T = float>
+template <class Arch, class T = float, simd::fit Fit = fit_for<T>>
 struct dense_kernel {
   using O = simd::ops<Arch>;
-  static constexpr simd::fit F = fit_for<T>;  ///< the activations' rational
+  static constexpr simd::fit F = Fit;  ///< the activations' rational
   static constexpr std::size_t W = O::width;
 
   static constexpr bool dot_form(std::size_t out) noexcept { return W >= 4 && out <= 3; }
@@ -112,13 +112,14 @@ class dense_layer {
   static_assert(In > 0 && Out > 0, "layer sizes must be positive");
   using Arch = typename kernels_of<Kernels, In>::arch;
   using T = typename kernels_of<Kernels, In>::weight;
-  using K = dense_kernel<Arch, T>;
+  using K = dense_kernel<Arch, T, kernels_of<Kernels, In>::fit>;
   using O = simd::ops<Arch>;
   static constexpr std::size_t Outp = K::out_floats(Out);
 
  public:
   using arch = Arch;
   using weight_type = T;  ///< float, or std::uint16_t for binary16 weights
+  static constexpr simd::fit activation_fit = K::F;  ///< the tanh and sigmoid rational
   static constexpr layer_kind kind = layer_kind::dense;
   static constexpr activation act = Act;
   static constexpr std::size_t in_size = In;
@@ -174,8 +175,8 @@ class dense_layer {
 }  // namespace detail
 
 /// Fully-connected layer: `In` inputs, `Out` outputs, activation `Act`. `Kernels`: an
-/// instruction set (default simd::arch_for<In>), or `f16` / `f16_on<Arch>` for binary16
-/// weights.
+/// instruction set (default simd::arch_for<In>), `f16` / `f16_on<Arch>` for binary16
+/// weights, or `fast_activations` / `fast_activations_on<Arch>` for the cheaper tanh and sigmoid.
 template <std::size_t In, std::size_t Out, activation Act = activation::linear,
           class Kernels = simd::arch_for<In>>
 class Dense : public detail::layer_holder<detail::dense_layer<In, Out, Act, Kernels>> {};

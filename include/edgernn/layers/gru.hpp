@@ -29,10 +29,10 @@ namespace detail {
 
 /// The GRU's packing and step for any sizes; Gru<> and DynamicModel both call it. `T` is the
 /// weight storage (float or binary16 bits).
-template <class Arch, bool ResetAfter, class T = float>
+template <class Arch, bool ResetAfter, class T = float, simd::fit Fit = fit_for<T>>
 struct gru_kernel {
   using O = simd::ops<Arch>;
-  static constexpr simd::fit F = fit_for<T>;  ///< the activations' rational
+  static constexpr simd::fit F = Fit;  ///< the activations' rational
   static constexpr std::size_t W = O::width;
   static constexpr std::size_t gates = 3;
 
@@ -194,7 +194,7 @@ class gru_layer {
   static_assert(In > 0 && H > 0, "layer sizes must be positive");
   using Arch = typename kernels_of<Kernels, H>::arch;
   using T = typename kernels_of<Kernels, H>::weight;
-  using K = gru_kernel<Arch, ResetAfter, T>;
+  using K = gru_kernel<Arch, ResetAfter, T, kernels_of<Kernels, H>::fit>;
   using O = simd::ops<Arch>;
   static constexpr std::size_t Hp = K::shape(H).padded;
   // h buffers: whole registers of the widest kernels of the build, whatever this layer's width,
@@ -204,6 +204,7 @@ class gru_layer {
  public:
   using arch = Arch;
   using weight_type = T;  ///< float, or std::uint16_t for binary16 weights
+  static constexpr simd::fit activation_fit = K::F;  ///< the tanh and sigmoid rational
   static constexpr layer_kind kind = layer_kind::gru;
   static constexpr bool reset_after = ResetAfter;
   static constexpr std::size_t in_size = In;
@@ -274,8 +275,9 @@ class gru_layer {
 }  // namespace detail
 
 /// Gated recurrent unit: `In` inputs, `H` units, either Keras variant (`ResetAfter`).
-/// `Kernels`: an instruction set (default simd::arch_for<H>), or `f16` / `f16_on<Arch>` for
-/// binary16 weights.
+/// `Kernels`: an instruction set (default simd::arch_for<H>), `f16` / `f16_on<Arch>` for
+/// binary16 weights, or `fast_activations` / `fast_activations_on<Arch>` for the cheaper tanh
+/// and sigmoid (see simd/kernels.hpp).
 template <std::size_t In, std::size_t H, bool ResetAfter = true, class Kernels = simd::arch_for<H>>
 class Gru : public detail::layer_holder<detail::gru_layer<In, H, ResetAfter, Kernels>> {};
 

@@ -22,10 +22,10 @@ namespace detail {
 
 /// The LSTM's packing and step for any sizes; Lstm<> and DynamicModel both call it. `T` is the
 /// weight storage (float or binary16 bits).
-template <class Arch, class T = float>
+template <class Arch, class T = float, simd::fit Fit = fit_for<T>>
 struct lstm_kernel {
   using O = simd::ops<Arch>;
-  static constexpr simd::fit F = fit_for<T>;  ///< the activations' rational
+  static constexpr simd::fit F = Fit;  ///< the activations' rational
   static constexpr std::size_t W = O::width;
   static constexpr std::size_t gates = 4;
 
@@ -121,7 +121,7 @@ class lstm_layer {
   static_assert(In > 0 && H > 0, "layer sizes must be positive");
   using Arch = typename kernels_of<Kernels, H>::arch;
   using T = typename kernels_of<Kernels, H>::weight;
-  using K = lstm_kernel<Arch, T>;
+  using K = lstm_kernel<Arch, T, kernels_of<Kernels, H>::fit>;
   using O = simd::ops<Arch>;
   static constexpr std::size_t Hp = K::shape(H).padded;
   // h buffers: whole registers of the widest kernels of the build, whatever this layer's width,
@@ -131,6 +131,7 @@ class lstm_layer {
  public:
   using arch = Arch;
   using weight_type = T;  ///< float, or std::uint16_t for binary16 weights
+  static constexpr simd::fit activation_fit = K::F;  ///< the tanh and sigmoid rational
   static constexpr layer_kind kind = layer_kind::lstm;
   static constexpr std::size_t in_size = In;
   static constexpr std::size_t out_size = H;
@@ -199,8 +200,9 @@ class lstm_layer {
 }  // namespace detail
 
 /// Long short-term memory layer: `In` inputs, `H` units, returns its sequence. `Kernels`: an
-/// instruction set (xsimd tag or simd::scalar; default simd::arch_for<H>), or `f16` /
-/// `f16_on<Arch>` for binary16 weights.
+/// instruction set (xsimd tag or simd::scalar; default simd::arch_for<H>), `f16` /
+/// `f16_on<Arch>` for binary16 weights, or `fast_activations` / `fast_activations_on<Arch>` for
+/// the cheaper tanh and sigmoid (see simd/kernels.hpp).
 template <std::size_t In, std::size_t H, class Kernels = simd::arch_for<H>>
 class Lstm : public detail::layer_holder<detail::lstm_layer<In, H, Kernels>> {};
 

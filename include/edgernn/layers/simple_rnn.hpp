@@ -18,10 +18,10 @@ namespace detail {
 
 /// The SimpleRNN's packing and step for any sizes; SimpleRnn<> and DynamicModel both call it.
 /// `T` is the weight storage (float or binary16 bits).
-template <class Arch, class T = float>
+template <class Arch, class T = float, simd::fit Fit = fit_for<T>>
 struct simple_rnn_kernel {
   using O = simd::ops<Arch>;
-  static constexpr simd::fit F = fit_for<T>;  ///< the activations' rational
+  static constexpr simd::fit F = Fit;  ///< the activations' rational
   static constexpr std::size_t W = O::width;
 
   static constexpr panel_shape shape(std::size_t h) noexcept {
@@ -94,7 +94,7 @@ class simple_rnn_layer {
                 "SimpleRnn supports tanh and relu");
   using Arch = typename kernels_of<Kernels, H>::arch;
   using T = typename kernels_of<Kernels, H>::weight;
-  using K = simple_rnn_kernel<Arch, T>;
+  using K = simple_rnn_kernel<Arch, T, kernels_of<Kernels, H>::fit>;
   using O = simd::ops<Arch>;
   static constexpr std::size_t Hp = K::shape(H).padded;
   // h buffers: whole registers of the widest kernels of the build, whatever this layer's width,
@@ -104,6 +104,7 @@ class simple_rnn_layer {
  public:
   using arch = Arch;
   using weight_type = T;  ///< float, or std::uint16_t for binary16 weights
+  static constexpr simd::fit activation_fit = K::F;  ///< the tanh and sigmoid rational
   static constexpr layer_kind kind = layer_kind::simple_rnn;
   static constexpr activation act = Act;
   static constexpr std::size_t in_size = In;
@@ -171,8 +172,8 @@ class simple_rnn_layer {
 }  // namespace detail
 
 /// Fully-connected recurrent layer: `In` inputs, `H` units, activation tanh or relu.
-/// `Kernels`: an instruction set (default simd::arch_for<H>), or `f16` / `f16_on<Arch>` for
-/// binary16 weights.
+/// `Kernels`: an instruction set (default simd::arch_for<H>), `f16` / `f16_on<Arch>` for
+/// binary16 weights, or `fast_activations` / `fast_activations_on<Arch>` for the cheaper tanh.
 template <std::size_t In, std::size_t H, activation Act = activation::tanh,
           class Kernels = simd::arch_for<H>>
 class SimpleRnn : public detail::layer_holder<detail::simple_rnn_layer<In, H, Act, Kernels>> {};

@@ -2,7 +2,7 @@
 //
 // This is the test oracle, never the hot path: Keras-layout arrays read as they are (no packing),
 // one loop per sum, std::tanh / std::exp, computed in `T` (double in the tests). Each function
-// advances one time step; the caller owns the state and a scratch buffer. With simd::fit::half
+// advances one time step; the caller owns the state and a scratch buffer. With simd::fit::fast
 // the activations are the binary16 layers' rational instead of std::tanh / std::exp, evaluated
 // in `T`: what those layers compute, less their float32 rounding.
 #pragma once
@@ -14,19 +14,19 @@
 
 namespace edgernn::reference {
 
-/// tanh, or with fit::half the [5/4] rational of simd/activations.hpp (its float32 constants).
+/// tanh, or with fit::fast the [5/4] rational of simd/activations.hpp (its float32 constants).
 template <class T>
 T tanh(T v, simd::fit f = simd::fit::precise) {
   if (f == simd::fit::precise) return std::tanh(v);
   namespace d = simd::detail;
-  const T c = T(d::half_clamp);
+  const T c = T(d::fast_clamp);
   const T a = v < -c ? -c : (v > c ? c : v);
-  const T y = std::fmin(v * v, T(d::half_clamp_sq));
-  return a * (T(1) + y * (T(d::half_p1) + T(d::half_p2) * y)) /
-         (T(1) + y * (T(d::half_q1) + T(d::half_q2) * y));
+  const T y = std::fmin(v * v, T(d::fast_clamp_sq));
+  return a * (T(1) + y * (T(d::fast_p1) + T(d::fast_p2) * y)) /
+         (T(1) + y * (T(d::fast_q1) + T(d::fast_q2) * y));
 }
 
-/// The logistic sigmoid, or with fit::half 0.5 + 0.5·tanh(v/2) through that rational.
+/// The logistic sigmoid, or with fit::fast 0.5 + 0.5·tanh(v/2) through that rational.
 template <class T>
 T sigmoid(T v, simd::fit f = simd::fit::precise) {
   if (f == simd::fit::precise) return T(1) / (T(1) + std::exp(-v));

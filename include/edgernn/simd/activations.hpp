@@ -24,7 +24,7 @@
 // (within its error bound): sigmoid() clamps at 0; the fused gate forms may be −6e−8 or
 // 0.5 + 6e−8 there, harmless in a gate.
 //
-// Layers with binary16 weights use a second, cheaper fit (fit::half): a [5/4] rational on
+// Layers with binary16 weights use a second, cheaper fit (fit::fast): a [5/4] rational on
 // [0, 5.15] (same form, P(0) = Q(0) = 1, Horner order), 6 multiplies and FMAs instead of 12.
 // Those layers are bound by the throughput of the FMA pipes, which the widening already loads,
 // and the activations' multiplies compete for the same pipes; their weights are good to 2⁻¹¹
@@ -33,6 +33,11 @@
 // |sigmoid error| <= 3.5e-5; ±inf saturate to ±tanh(5.15)·(1 + error) ≈ ±(1 − 7e-5). Measured
 // (bench/bench_step.cpp, Zen 4, alternating runs): binary16 LSTM and GRU steps 4–19 % faster
 // at H = 8 … 256 (LSTM H = 64: 441 → 404 ns; GRU H = 128: 1116 → 1061 ns).
+//
+// Float32 layers may opt in to that fit (`fast_activations`, simd/kernels.hpp): where a step is
+// bound by its activations (up to 32 units) its step is 1.05–1.30× faster (LSTM H = 16:
+// 58.5 → 44.8 ns; bench/bench_step.cpp, static against static-fast, alternating runs, Zen 4);
+// from 64 units, where the weights bound it, no faster.
 #pragma once
 
 #include "edgernn/simd/arch.hpp"
@@ -60,9 +65,10 @@ constexpr const char* to_string(activation a) noexcept {
 namespace simd {
 
 /// Which rational approximates tanh (and sigmoid through it): `precise`, the [9/8] fit every
-/// float32 layer and the public functions use by default, or `half`, the cheaper [5/4] fit of
-/// the layers with binary16 weights (see the top of this file).
-enum class fit : unsigned char { precise, half };
+/// float32 layer and the public functions use by default, or `fast`, the cheaper [5/4] fit of
+/// the layers with binary16 weights and of float32 layers that opt in (`fast_activations`; see
+/// the top of this file).
+enum class fit : unsigned char { precise, fast };
 
 /// Documented (and tested) worst-case errors of the functions below against float64.
 inline constexpr double tanh_max_abs_error = 4.0e-7;
@@ -86,12 +92,12 @@ inline constexpr float tanh_p1 = 1.338270533e-01f, tanh_p2 = 3.497479039e-03f,
                        tanh_p3 = 2.063616625e-05f, tanh_p4 = 1.338474424e-08f;
 inline constexpr float tanh_q1 = 4.671602658e-01f, tanh_q2 = 2.588444247e-02f,
                        tanh_q3 = 3.288552011e-04f, tanh_q4 = 7.790440015e-07f;
-// fit::half: [5/4], relative-error minimax on [0, 5.15] (where 1 − tanh = 6.7e-5, the fit's
+// fit::fast: [5/4], relative-error minimax on [0, 5.15] (where 1 − tanh = 6.7e-5, the fit's
 // own error, so the clamp costs no more than the fit).
-inline constexpr float half_clamp = 5.15f;
-inline constexpr float half_clamp_sq = half_clamp * half_clamp;
-inline constexpr float half_p1 = 1.022919169e-01f, half_p2 = 6.638222991e-04f;
-inline constexpr float half_q1 = 4.353704638e-01f, half_q2 = 1.276562982e-02f;
+inline constexpr float fast_clamp = 5.15f;
+inline constexpr float fast_clamp_sq = fast_clamp * fast_clamp;
+inline constexpr float fast_p1 = 1.022919169e-01f, fast_p2 = 6.638222991e-04f;
+inline constexpr float fast_q1 = 4.353704638e-01f, fast_q2 = 1.276562982e-02f;
 
 /// tanh(x)·m as the ratio n / q (q = Q(a²) > 0, times `QScale`, a power of two, so exact).
 template <class Arch>
@@ -105,15 +111,15 @@ EDGERNN_INLINE ratio<Arch> tanh_ratio(typename ops<Arch>::reg x,
   using O = ops<Arch>;
   using R = typename O::reg;
   constexpr float s = static_cast<float>(QScale);
-  if constexpr (F == fit::half) {
-    const R a = O::clamp(x, O::broadcast(-half_clamp), O::broadcast(half_clamp));
-    const R y = O::at_most(x * x, O::broadcast(half_clamp_sq));
+  if constexpr (F == fit::fast) {
+    const R a = O::clamp(x, O::broadcast(-fast_clamp), O::broadcast(fast_clamp));
+    const R y = O::at_most(x * x, O::broadcast(fast_clamp_sq));
     R am = a;
     if constexpr (Scaled) am = a * m;
     // N = am·(1 + y·(p1 + p2 y)), s·Q = s + y·(s·q1 + s·q2 y): Horner, 6 multiplies and FMAs.
-    const R n = O::fma(am, O::fma(O::broadcast(half_p2), y, O::broadcast(half_p1)) * y, am);
+    const R n = O::fma(am, O::fma(O::broadcast(fast_p2), y, O::broadcast(fast_p1)) * y, am);
     const R q =
-        O::fma(O::fma(O::broadcast(s * half_q2), y, O::broadcast(s * half_q1)), y, O::broadcast(s));
+        O::fma(O::fma(O::broadcast(s * fast_q2), y, O::broadcast(s * fast_q1)), y, O::broadcast(s));
     return {n, q};
   }
   const R a = O::clamp(x, O::broadcast(-tanh_clamp), O::broadcast(tanh_clamp));

@@ -62,6 +62,14 @@ struct f16 {};
 template <class Arch>
 struct f16_on {};
 
+/// Float32 weights with the cheaper activations of the binary16 layers (simd::fit::fast: tanh
+/// and sigmoid good to 7e-5 instead of 4e-7, see simd/activations.hpp), an opt-in for small
+/// layers whose step is bound by its activations (`Lstm<In, H, fast_activations>`: the default
+/// kernels, simd::arch_for; `fast_activations_on<Arch>`: those of `Arch`).
+struct fast_activations {};
+template <class Arch>
+struct fast_activations_on {};
+
 namespace detail {
 
 template <class R, class = void>
@@ -70,21 +78,37 @@ template <class R>
 struct has_half_at<R, decltype(void(std::declval<const R&>().half_at(std::size_t{})))>
     : std::true_type {};
 
-/// A layer's `Kernels` parameter resolved: the instruction set and the weight storage type.
+/// A layer's `Kernels` parameter resolved: the instruction set, the weight storage type and the
+/// activations' rational (fit_for<weight> unless the layer opts in to the fast one).
 template <class Kernels, std::size_t Units>
 struct kernels_of {
   using arch = Kernels;
   using weight = float;
+  static constexpr simd::fit fit = simd::fit::precise;
 };
 template <std::size_t Units>
 struct kernels_of<f16, Units> {
   using arch = simd::narrow_arch;
   using weight = std::uint16_t;
+  static constexpr simd::fit fit = simd::fit::fast;
 };
 template <class Arch, std::size_t Units>
 struct kernels_of<f16_on<Arch>, Units> {
   using arch = Arch;
   using weight = std::uint16_t;
+  static constexpr simd::fit fit = simd::fit::fast;
+};
+template <std::size_t Units>
+struct kernels_of<fast_activations, Units> {
+  using arch = simd::arch_for<Units>;
+  using weight = float;
+  static constexpr simd::fit fit = simd::fit::fast;
+};
+template <class Arch, std::size_t Units>
+struct kernels_of<fast_activations_on<Arch>, Units> {
+  using arch = Arch;
+  using weight = float;
+  static constexpr simd::fit fit = simd::fit::fast;
 };
 
 /// Reads value i of a `weights` array as float, or as binary16 bits (exact for halves).
@@ -130,7 +154,7 @@ constexpr T packed_value(const Reader& src, std::size_t i, float scale) noexcept
 /// binary16 (see simd/activations.hpp), the precise one for float32.
 template <class T>
 inline constexpr simd::fit fit_for =
-    std::is_same<T, float>::value ? simd::fit::precise : simd::fit::half;
+    std::is_same<T, float>::value ? simd::fit::precise : simd::fit::fast;
 
 /// Registers per gate in a full column block of a layer with `units` units (see the top of this
 /// file; `units` = 0: the most any size uses, for_each_block's VMax): 4 for one-gate panels

@@ -1,0 +1,132 @@
+// Float32 layers with the cheaper activations (`fast_activations`, simd::fit::fast: tanh good to
+// 7e-5 relative, sigmoid to 3.5e-5 absolute, see simd/activations.hpp).
+//
+// Two checks per layer family and per case:
+// - against the float64 reference run with the same rational (reference_model with fit::fast),
+//   at the float32 kernels' own tolerance (layer_tolerance, golden: 1e-5 + 1e-4·|e|): the
+//   kernels add only float32 rounding to the rational's error, as the precise layers do;
+// - the golden cases against PyTorch's float64 outputs, which include the rational's error.
+//   Measured: max |a − e| = 2.3e-5 over the eight cases (gru_h8_i8; LSTM cases 1.7e-6 to
+//   1.8e-5, SimpleRNN tanh 9.5e-6, printed per case; SimpleRNN relu has no tanh or sigmoid and
+//   stays at 9.5e-8), against at most 9.5e-8 with the precise activations
+//   (tests/test_golden.cpp): within the rational's own bound, since the contractive recurrences
+//   keep per-step errors from accumulating. Asserted with 2× margin: |a − e| ≤ 5e-5 + 5e-5·|e|
+//   (the binary16 layers, whose weights are also rounded, are held to 5e-4 + 5e-4·|e|,
+//   tests/test_f16.cpp).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "io/keras_json.hpp"
+#include "layer_sweep.hpp"
+#include "support/csv.hpp"
+#include "support/harness.hpp"
+
+namespace {
+
+using namespace edgernn;
+using act = activation;
+using fast = fast_activations;
+
+template <std::size_t In, std::size_t H>
+using lstm_fast = Lstm<In, H, fast>;
+template <std::size_t In, std::size_t H>
+using gru_after_fast = Gru<In, H, true, fast>;
+template <std::size_t In, std::size_t H>
+using gru_before_fast = Gru<In, H, false, fast>;
+template <std::size_t In, std::size_t H>
+using srnn_tanh_fast = SimpleRnn<In, H, act::tanh, fast>;
+template <std::size_t In, std::size_t H>
+using dense_sigmoid_fast = Dense<In, H, act::sigmoid, fast>;
+
+// The tag picks the fast rational with float32 weights and the default kernels of each size;
+// `_on<Arch>` keeps the rational with the kernels asked for.
+static_assert(Lstm<1, 16, fast>::activation_fit == simd::fit::fast, "opted in");
+static_assert(Lstm<1, 16>::activation_fit == simd::fit::precise, "the default");
+static_assert(Lstm<1, 16, f16>::activation_fit == simd::fit::fast, "binary16 layers");
+static_assert(std::is_same<Lstm<1, 16, fast>::weight_type, float>::value, "float32 weights");
+static_assert(std::is_same<Lstm<1, 16, fast>::arch, Lstm<1, 16>::arch>::value &&
+                  std::is_same<Gru<1, 64, true, fast>::arch, Gru<1, 64>::arch>::value,
+              "the default kernels of each size");
+static_assert(
+    std::is_same<Lstm<1, 16, fast_activations_on<simd::scalar>>::arch, simd::scalar>::value &&
+        Lstm<1, 16, fast_activations_on<simd::scalar>>::activation_fit == simd::fit::fast,
+    "an instruction set of the caller's choice");
+static_assert(Lstm<1, 16, fast>::weight_bytes == Lstm<1, 16>::weight_bytes, "the same panels");
+
+}  // namespace
+
+EDGERNN_SWEEP_STATIC_CASE("LSTM with fast activations matches the fast-fit reference", lstm_fast)
+EDGERNN_SWEEP_STATIC_CASE("GRU (reset_after = true) with fast activations matches the reference",
+                          gru_after_fast)
+EDGERNN_SWEEP_STATIC_CASE("GRU (reset_after = false) with fast activations matches the reference",
+                          gru_before_fast)
+EDGERNN_SWEEP_STATIC_CASE("SimpleRNN (tanh) with fast activations matches the reference",
+                          srnn_tanh_fast)
+EDGERNN_SWEEP_STATIC_CASE("Dense (sigmoid) with fast activations matches the reference",
+                          dense_sigmoid_fast)
+
+namespace {
+
+const test::tolerance fast_bound{5e-5, 5e-5};
+
+template <std::size_t In, std::size_t Out>
+using head = Dense<In, Out, act::linear, fast>;
+
+// Runs golden case `name` through the static model M; returns max |a − e| against PyTorch.
+template <class M>
+double golden_fast(const std::string& name) {
+  const std::string dir = std::string(EDGERNN_TEST_DATA_DIR) + "/golden/" + name + "/";
+  const io::model_desc d = io::read_keras_json(dir + "model.json");
+  const auto input = test::read_csv(dir + "input.csv");
+  const auto expected = test::read_csv(dir + "expected.csv");
+  static M model;
+  model.reset();
+  REQUIRE(test::set_model(model, d) == status::ok);
+  test::reference_model ref(d, simd::fit::fast);
+  const test::tolerance f32_tol{1e-5, 1e-4};
+  std::vector<float> x(M::in_size), y(M::out_size);
+  double worst = 0;
+  for (std::size_t t = 0; t < input.size(); ++t) {
+    for (std::size_t i = 0; i < M::in_size; ++i)
+      x[i] = static_cast<float>(input[t][i]);
+    model.step(x.data(), y.data());
+    const auto& r = ref.step(x.data());
+    for (std::size_t j = 0; j < M::out_size; ++j) {
+      const double e = expected[t][j];
+      worst = std::max(worst, std::fabs(y[j] - e));
+      REQUIRE_MESSAGE(fast_bound.ok(y[j], e), name << " step " << t << ": " << y[j] << " vs " << e);
+      REQUIRE_MESSAGE(f32_tol.ok(y[j], r[j]), name << " step " << t << ": " << y[j]
+                                                   << " vs the fast-fit reference " << r[j]);
+    }
+  }
+  MESSAGE(name << ": max |fast − PyTorch| " << worst);
+  return worst;
+}
+
+}  // namespace
+
+TEST_CASE("golden cases with fast activations stay within the stated bound") {
+  using srnn_tanh = SimpleRnn<1, 17, act::tanh, fast>;
+  using srnn_relu = SimpleRnn<1, 8, act::relu, fast>;
+  const double errors[] = {
+      golden_fast<Model<srnn_tanh, head<17, 1>>>("srnn_tanh_h17_i1_sine"),
+      golden_fast<Model<srnn_relu, head<8, 1>>>("srnn_relu_h8_i1"),
+      golden_fast<Model<Lstm<3, 3, fast>, head<3, 1>>>("lstm_h3_i3"),
+      golden_fast<Model<Lstm<1, 32, fast>, head<32, 2>>>("lstm_h32_i1_d2"),
+      golden_fast<Model<Lstm<1, 64, fast>, head<64, 1>>>("lstm_h64_i1_t5000"),
+      golden_fast<Model<Gru<8, 8, true, fast>, head<8, 1>>>("gru_h8_i8"),
+      golden_fast<Model<Gru<1, 17, true, fast>, head<17, 1>>>("gru_h17_i1"),
+      golden_fast<Model<Lstm<1, 16, fast>, Gru<16, 8, true, fast>, head<8, 1>>>(
+          "stack_lstm16_gru8_d1")};
+  const double worst = *std::max_element(std::begin(errors), std::end(errors));
+  MESSAGE("fast activations: max |error| against the golden outputs " << worst);
+  // The fast rational ran: its error shows, far above the precise layers' (≤ 9.5e-8 on these
+  // cases, tests/test_golden.cpp).
+  CHECK(worst > 1e-6);
+}
