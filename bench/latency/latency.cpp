@@ -6,7 +6,8 @@
 //   edgernn_latency [MODEL] [--steps N] [--warmup N] [--cpu K] [--realtime]
 //   edgernn_latency --list
 // MODEL is a built-in model (--list: the sine model and every cell at every size of
-// tests/support/sizes.hpp, random weights) or a model file (.ern from `edgernn convert`), run
+// tests/support/sizes.hpp, random weights; up to 32 units with In = 1 also with
+// fast_activations, named `..._fast`) or a model file (.ern from `edgernn convert`), run
 // through DynamicModel. Times include one clock read (its cost is printed, not subtracted).
 #include <algorithm>
 #include <chrono>
@@ -200,13 +201,31 @@ struct builtin {
 };
 
 using act = activation;
-const builtin builtins[] = {{"sine", &run_static<Model<SimpleRnn<1, 50, act::relu>, Dense<50, 1>>>},
+template <std::size_t In, std::size_t H, class K>
+using srnn = SimpleRnn<In, H, act::tanh, K>;
+template <std::size_t In, std::size_t H, class K>
+using lstm = Lstm<In, H, K>;
+template <std::size_t In, std::size_t H, class K>
+using gru = Gru<In, H, true, K>;
+/// Cell<1, H> and its Dense(1) head with fast_activations.
+template <template <std::size_t, std::size_t, class> class Cell, std::size_t H>
+using fast_model = Model<Cell<1, H, fast_activations>, Dense<H, 1, act::linear, fast_activations>>;
+
+const builtin builtins[] = {
+    {"sine", &run_static<Model<SimpleRnn<1, 50, act::relu>, Dense<50, 1>>>},
 #define EDGERNN_LATENCY_MODELS(H, In)                                              \
   {"simple_rnn_h" #H "_i" #In, &run_static<Model<SimpleRnn<In, H>, Dense<H, 1>>>}, \
       {"lstm_h" #H "_i" #In, &run_static<Model<Lstm<In, H>, Dense<H, 1>>>},        \
       {"gru_h" #H "_i" #In, &run_static<Model<Gru<In, H>, Dense<H, 1>>>},
-                            EDGERNN_BENCH_SIZES(EDGERNN_LATENCY_MODELS)
+    EDGERNN_BENCH_SIZES(EDGERNN_LATENCY_MODELS)
 #undef EDGERNN_LATENCY_MODELS
+// The cheaper activations (fast_activations) where they pay: up to 32 units.
+#define EDGERNN_LATENCY_FAST(H)                                     \
+  {"simple_rnn_h" #H "_i1_fast", &run_static<fast_model<srnn, H>>}, \
+      {"lstm_h" #H "_i1_fast", &run_static<fast_model<lstm, H>>},   \
+      {"gru_h" #H "_i1_fast", &run_static<fast_model<gru, H>>},
+        EDGERNN_LATENCY_FAST(8) EDGERNN_LATENCY_FAST(16) EDGERNN_LATENCY_FAST(32)
+#undef EDGERNN_LATENCY_FAST
 };
 
 // ---- a model file through DynamicModel -----------------------------------------------------
