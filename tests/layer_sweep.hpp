@@ -92,13 +92,3 @@ sweep_result sweep_static() {
     CHECK(dyn.cases == 4 * (3 * t::sweep_width + 1 + 2));                                    \
     CHECK(sta.cases == 6);                                                                   \
   }
-
-// The static corner sizes alone (for kernel variants DynamicModel does not build).
-#define EDGERNN_SWEEP_STATIC_CASE(name, family)                                              \
-  TEST_CASE(name) {                                                                          \
-    namespace t = ::edgernn::test;                                                           \
-    const auto sta = t::sweep_static<family>();                                              \
-    MESSAGE(name << ": Model " << sta.cases << " sizes, max |error| " << sta.max_abs << " (" \
-                 << t::sweep_steps << " steps each)");                                       \
-    CHECK(sta.cases == 6);                                                                   \
-  }

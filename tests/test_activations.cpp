@@ -101,7 +101,8 @@ TEST_CASE("tanh and sigmoid stay within the documented bounds over the whole flo
   check_whole_range<edgernn::simd::fit::precise>("precise");
 }
 
-TEST_CASE("the cheaper fit (f16, fast_activations) stays within its bounds for every float") {
+// The fit of the binary16 layers and of float32 layers with fast_activations.
+TEST_CASE("the cheaper fit stays within its bounds over the whole float range") {
   check_whole_range<edgernn::simd::fit::fast>("fast");
   // And it is the fit those layers use; float32 layers keep the precise one.
   CHECK(edgernn::detail::fit_for<std::uint16_t> == edgernn::simd::fit::fast);

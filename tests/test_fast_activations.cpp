@@ -1,10 +1,11 @@
 // Float32 layers with the cheaper activations (`fast_activations`, simd::fit::fast: tanh good to
 // 7e-5 relative, sigmoid to 3.5e-5 absolute, see simd/activations.hpp).
 //
-// Two checks per layer family and per case:
-// - against the float64 reference run with the same rational (reference_model with fit::fast),
-//   at the float32 kernels' own tolerance (layer_tolerance, golden: 1e-5 + 1e-4·|e|): the
-//   kernels add only float32 rounding to the rational's error, as the precise layers do;
+// Two checks:
+// - one layer of each kind and activation, and every golden case, against the float64
+//   reference run with the same rational (reference_model with fit::fast), at the float32
+//   kernels' own tolerance (layer_tolerance; golden: 1e-5 + 1e-4·|e|): the kernels add only
+//   float32 rounding to the rational's error, as the precise layers do;
 // - the golden cases against PyTorch's float64 outputs, which include the rational's error.
 //   Measured: max |a − e| = 2.3e-5 over the eight cases (gru_h8_i8; LSTM cases 1.7e-6 to
 //   1.8e-5, SimpleRNN tanh 9.5e-6, printed per case; SimpleRNN relu has no tanh or sigmoid and
@@ -33,17 +34,6 @@ using namespace edgernn;
 using act = activation;
 using fast = fast_activations;
 
-template <std::size_t In, std::size_t H>
-using lstm_fast = Lstm<In, H, fast>;
-template <std::size_t In, std::size_t H>
-using gru_after_fast = Gru<In, H, true, fast>;
-template <std::size_t In, std::size_t H>
-using gru_before_fast = Gru<In, H, false, fast>;
-template <std::size_t In, std::size_t H>
-using srnn_tanh_fast = SimpleRnn<In, H, act::tanh, fast>;
-template <std::size_t In, std::size_t H>
-using dense_sigmoid_fast = Dense<In, H, act::sigmoid, fast>;
-
 // The tag picks the fast rational with float32 weights and the default kernels of each size;
 // `_on<Arch>` keeps the rational with the kernels asked for.
 static_assert(Lstm<1, 16, fast>::activation_fit == simd::fit::fast, "opted in");
@@ -61,15 +51,21 @@ static_assert(Lstm<1, 16, fast>::weight_bytes == Lstm<1, 16>::weight_bytes, "the
 
 }  // namespace
 
-EDGERNN_SWEEP_STATIC_CASE("LSTM with fast activations matches the fast-fit reference", lstm_fast)
-EDGERNN_SWEEP_STATIC_CASE("GRU (reset_after = true) with fast activations matches the reference",
-                          gru_after_fast)
-EDGERNN_SWEEP_STATIC_CASE("GRU (reset_after = false) with fast activations matches the reference",
-                          gru_before_fast)
-EDGERNN_SWEEP_STATIC_CASE("SimpleRNN (tanh) with fast activations matches the reference",
-                          srnn_tanh_fast)
-EDGERNN_SWEEP_STATIC_CASE("Dense (sigmoid) with fast activations matches the reference",
-                          dense_sigmoid_fast)
+// The kernels are those of the precise layers (layer_sweep covers every tail of them); here
+// one layer of each kind and activation, at sizes with a short tail block.
+TEST_CASE("every layer kind with fast activations matches the fast-fit reference") {
+  constexpr std::size_t w = test::sweep_width;
+  test::sweep_result r;
+  test::check_static<Lstm<3, w + 1, fast>>(21, r);
+  test::check_static<Gru<3, w + 1, true, fast>>(22, r);
+  test::check_static<Gru<2, 3 * w + 1, false, fast>>(23, r);
+  test::check_static<SimpleRnn<3, 3 * w + 1, act::tanh, fast>>(24, r);
+  test::check_static<Dense<5, w + 1, act::sigmoid, fast>>(25, r);
+  test::check_static<Dense<w + 3, 3, act::tanh, fast>>(26, r);
+  MESSAGE("fast activations: " << r.cases << " layers, max |error| against the reference "
+                               << r.max_abs << " (" << test::sweep_steps << " steps each)");
+  CHECK(r.cases == 6);
+}
 
 namespace {
 
