@@ -14,260 +14,29 @@
 //                (bench::widened_gflops), which is what bounds them when the FMAs cannot
 //                hide the conversions
 //
+// The cases are in step_cases.hpp, built one cell per translation unit (step_<cell>.cpp).
+//
 // Run: build/release/bench/edgernn_bench --benchmark_repetitions=5
 //      --benchmark_report_aggregates_only=true   (medians are what the README quotes)
 #include <benchmark/benchmark.h>
 
-#include <algorithm>
-#include <cmath>
-#include <memory>
 #include <string>
-#include <type_traits>
-#include <vector>
 
-#include "edgernn/edgernn.hpp"
 #include "probes.hpp"
-#if EDGERNN_BENCH_DISPATCH
-#include "dispatch.hpp"
-#endif
-#include "support/sizes.hpp"
-
-namespace {
-
-using namespace edgernn;
-using act = activation;
-using scalar = simd::scalar;
-
-enum class cell { simple_rnn, lstm, gru };
-
-#if EDGERNN_BENCH_DISPATCH
-// dispatch::Model with its constructor argument named for bm_dynamic.
-struct dispatched : dispatch::Model {
-  using isa_type = dispatch::isa;
-  explicit dispatched(dispatch::isa i) : dispatch::Model(i) {}
-};
-#endif
-
-constexpr std::size_t gates(cell c) {
-  return c == cell::lstm ? 4 : c == cell::gru ? 3 : 1;
-}
-constexpr const char* name(cell c) {
-  return c == cell::lstm ? "lstm" : c == cell::gru ? "gru" : "simple_rnn";
-}
-
-// The layer types under test: `Arch` explicit, or (void) the defaults a user gets.
-template <cell C, std::size_t In, std::size_t H, class Arch>
-struct model_of;
-template <std::size_t In, std::size_t H, class Arch>
-struct model_of<cell::simple_rnn, In, H, Arch> {
-  using type = Model<SimpleRnn<In, H, act::tanh, Arch>, Dense<H, 1, act::linear, Arch>>;
-};
-template <std::size_t In, std::size_t H, class Arch>
-struct model_of<cell::lstm, In, H, Arch> {
-  using type = Model<Lstm<In, H, Arch>, Dense<H, 1, act::linear, Arch>>;
-};
-template <std::size_t In, std::size_t H, class Arch>
-struct model_of<cell::gru, In, H, Arch> {
-  using type = Model<Gru<In, H, true, Arch>, Dense<H, 1, act::linear, Arch>>;
-};
-template <std::size_t In, std::size_t H>
-struct model_of<cell::simple_rnn, In, H, void> {
-  using type = Model<SimpleRnn<In, H, act::tanh>, Dense<H, 1>>;
-};
-template <std::size_t In, std::size_t H>
-struct model_of<cell::lstm, In, H, void> {
-  using type = Model<Lstm<In, H>, Dense<H, 1>>;
-};
-template <std::size_t In, std::size_t H>
-struct model_of<cell::gru, In, H, void> {
-  using type = Model<Gru<In, H>, Dense<H, 1>>;
-};
-// Binary16 weights with the default kernels for each size.
-template <std::size_t In, std::size_t H>
-struct model_of<cell::simple_rnn, In, H, f16> {
-  using type = Model<SimpleRnn<In, H, act::tanh, f16>, Dense<H, 1, act::linear, f16>>;
-};
-template <std::size_t In, std::size_t H>
-struct model_of<cell::lstm, In, H, f16> {
-  using type = Model<Lstm<In, H, f16>, Dense<H, 1, act::linear, f16>>;
-};
-template <std::size_t In, std::size_t H>
-struct model_of<cell::gru, In, H, f16> {
-  using type = Model<Gru<In, H, true, f16>, Dense<H, 1, act::linear, f16>>;
-};
-
-// Small deterministic weights: the values do not change the time, NaN-free is all we need.
-void fill(std::vector<float>& v, float scale) {
-  for (std::size_t i = 0; i < v.size(); ++i)
-    v[i] = scale * std::sin(0.7f * static_cast<float>(i));
-}
-
-struct keras {
-  std::vector<float> k, u, b, dk, db;
-  keras(cell c, std::size_t in, std::size_t h)
-      : k(in * gates(c) * h),
-        u(h * gates(c) * h),
-        b((c == cell::gru ? 2 : 1) * gates(c) * h),
-        dk(h),
-        db(1) {
-    fill(k, 0.3f);
-    fill(u, 0.5f / std::sqrt(static_cast<float>(h)));
-    fill(b, 0.1f);
-    fill(dk, 0.2f);
-  }
-};
-
-void counters(benchmark::State& state, cell c, std::size_t in, std::size_t h,
-              std::size_t weight_bytes, std::size_t steps, bool half = false) {
-  const double flops = 2.0 * static_cast<double>(gates(c) * h * (in + h) + h);
-  const double n = static_cast<double>(state.iterations() * steps);
-  double ceiling_s = static_cast<double>(weight_bytes) / (bench::bandwidth_for(weight_bytes) * 1e9);
-  if (half) ceiling_s = std::max(ceiling_s, flops / (bench::widened_gflops() * 1e9));
-  using C = benchmark::Counter;
-  state.counters["ns/step"] = C(n, C::kIsRate | C::kInvert);
-  state.counters["GFLOP/s"] = C(n * flops / 1e9, C::kIsRate);
-  state.counters["%peak"] = C(n * flops / (bench::peak_gflops() * 1e9) * 100, C::kIsRate);
-  state.counters["%ceiling"] = C(n * ceiling_s * 100, C::kIsRate);
-  state.counters["weight_KiB"] = static_cast<double>(weight_bytes) / 1024.0;
-}
-
-template <cell C, std::size_t In, std::size_t H, class Arch>
-void bm_static(benchmark::State& state) {
-  using M = typename model_of<C, In, H, Arch>::type;
-  auto m = std::make_unique<M>();
-  keras w(C, In, H);
-  if (m->template layer<0>().set_weights(w.k, w.u, w.b) != status::ok ||
-      m->template layer<1>().set_weights(w.dk, w.db) != status::ok) {
-    state.SkipWithError("set_weights failed");
-    return;
-  }
-  std::vector<float> x(In, 0.25f);
-  float y = 0;
-  for (auto _ : state) {
-    m->step(x.data(), &y);
-    benchmark::DoNotOptimize(y);
-  }
-  counters(state, C, In, H, M::weight_bytes, 1, std::is_same<Arch, f16>::value);
-}
-
-// DynamicModel, or dispatch::Model (kernels picked at run time) when `isa` is given.
-template <cell C, std::size_t In, std::size_t H, class Dyn>
-void bm_dynamic(benchmark::State& state, int isa) {
-  const layer_spec specs[] = {{C == cell::lstm  ? layer_kind::lstm
-                               : C == cell::gru ? layer_kind::gru
-                                                : layer_kind::simple_rnn,
-                               act::tanh, true, In, H},
-                              {layer_kind::dense, act::linear, true, H, 1}};
-  std::unique_ptr<Dyn> owner;
-  if constexpr (std::is_same<Dyn, DynamicModel>::value) {
-    owner = std::make_unique<Dyn>();
-  } else {
-    owner = std::make_unique<Dyn>(static_cast<typename Dyn::isa_type>(isa));
-  }
-  Dyn& m = *owner;
-  keras w(C, In, H);
-  if (m.init(specs, 2) != status::ok ||
-      m.set_weights(0, {w.k.data(), w.k.size()}, {w.u.data(), w.u.size()},
-                    {w.b.data(), w.b.size()}) != status::ok ||
-      m.set_weights(1, {w.dk.data(), w.dk.size()}, {}, {w.db.data(), 1}) != status::ok) {
-    state.SkipWithError("init failed");
-    return;
-  }
-  std::vector<float> x(In, 0.25f);
-  float y = 0;
-  for (auto _ : state) {
-    m.step(x.data(), &y);
-    benchmark::DoNotOptimize(y);
-  }
-  using M = typename model_of<C, In, H, void>::type;
-  counters(state, C, In, H, M::weight_bytes, 1);
-}
-
-template <cell C, std::size_t In, std::size_t H, class K>
-void bm_sequence(benchmark::State& state) {
-  using M = typename model_of<C, In, H, K>::type;
-  auto m = std::make_unique<M>();
-  keras w(C, In, H);
-  if (m->template layer<0>().set_weights(w.k, w.u, w.b) != status::ok ||
-      m->template layer<1>().set_weights(w.dk, w.db) != status::ok) {
-    state.SkipWithError("set_weights failed");
-    return;
-  }
-  constexpr std::size_t T = 1000;
-  std::vector<float> x(T * In), y(T);
-  fill(x, 1.0f);
-  for (auto _ : state) {
-    m->run(x.data(), y.data(), T);
-    benchmark::DoNotOptimize(y.data());
-  }
-  counters(state, C, In, H, M::weight_bytes, T);
-}
-
-template <class Arch>
-std::string arch_name() {
-  return simd::ops<Arch>::name();
-}
-
-template <cell C, std::size_t In, std::size_t H>
-void register_size() {
-  const std::string base =
-      std::string(name(C)) + "/H:" + std::to_string(H) + "/In:" + std::to_string(In) + "/";
-  using chosen = typename model_of<C, In, H, void>::type::template layer_type<0>::arch;
-  const std::string def = arch_name<chosen>();
-  // The kernels the layer types choose by default; the other width this build has; binary16
-  // weights; the cheaper activations (fast_activations); the scalar kernels (the MCU path, on
-  // this CPU); DynamicModel; run() over 1000 steps.
-  benchmark::RegisterBenchmark((base + "static/" + def).c_str(), bm_static<C, In, H, void>);
-  if constexpr (!std::is_same<simd::narrow_arch, simd::default_arch>::value) {
-    using other = typename std::conditional<std::is_same<chosen, simd::narrow_arch>::value,
-                                            simd::default_arch, simd::narrow_arch>::type;
-    benchmark::RegisterBenchmark((base + "static-alt/" + arch_name<other>()).c_str(),
-                                 bm_static<C, In, H, other>);
-  }
-  benchmark::RegisterBenchmark((base + "static-f16/" + def).c_str(), bm_static<C, In, H, f16>);
-  // The cheaper activations pay where the activations bound the step; from 128 units the
-  // weights do, and the two are within noise (alternating runs), so those are not built.
-  if constexpr (H <= 64) {
-    benchmark::RegisterBenchmark((base + "static-fast/" + def).c_str(),
-                                 bm_static<C, In, H, fast_activations>);
-  }
-  benchmark::RegisterBenchmark((base + "static/scalar").c_str(), bm_static<C, In, H, scalar>);
-  benchmark::RegisterBenchmark((base + "dynamic/" + def).c_str(),
-                               bm_dynamic<C, In, H, DynamicModel>, 0);
-  benchmark::RegisterBenchmark((base + "sequence/" + def).c_str(), bm_sequence<C, In, H, void>);
-#if EDGERNN_BENCH_DISPATCH
-  // The runtime-dispatched kernels (a library built without -march), every ISA this CPU has.
-  if constexpr (C != cell::simple_rnn) {
-    for (dispatch::isa i : dispatch::all_isas) {
-      if (!dispatch::cpu_supports(i)) continue;
-      benchmark::RegisterBenchmark((base + "dispatch/" + dispatch::to_string(i)).c_str(),
-                                   bm_dynamic<C, In, H, dispatched>, static_cast<int>(i));
-    }
-  }
-#endif
-}
-
-void register_all() {
-#define EDGERNN_REGISTER(H, In)             \
-  register_size<cell::simple_rnn, In, H>(); \
-  register_size<cell::lstm, In, H>();       \
-  register_size<cell::gru, In, H>();
-  EDGERNN_BENCH_SIZES(EDGERNN_REGISTER)
-#undef EDGERNN_REGISTER
-}
-
-}  // namespace
+#include "step_cases.hpp"
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
-  benchmark::AddCustomContext("kernels", simd::ops<simd::default_arch>::name());
-  benchmark::AddCustomContext("peak_gflops", std::to_string(bench::peak_gflops()));
-  benchmark::AddCustomContext("widened_gflops", std::to_string(bench::widened_gflops()));
+  benchmark::AddCustomContext("kernels", edgernn::simd::ops<edgernn::simd::default_arch>::name());
+  benchmark::AddCustomContext("peak_gflops", std::to_string(edgernn::bench::peak_gflops()));
+  benchmark::AddCustomContext("widened_gflops", std::to_string(edgernn::bench::widened_gflops()));
   for (std::size_t kib : {16u, 384u, 8192u}) {
     benchmark::AddCustomContext("read_GBps_" + std::to_string(kib) + "KiB",
-                                std::to_string(bench::read_bandwidth(kib << 10)));
+                                std::to_string(edgernn::bench::read_bandwidth(kib << 10)));
   }
-  register_all();
+  edgernn_bench::register_simple_rnn();
+  edgernn_bench::register_lstm();
+  edgernn_bench::register_gru();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;
