@@ -144,12 +144,16 @@ struct gru_kernel {
           acc[2 * V + v] = O::load(b + 3 * n + j + v * W);
         }
         w = accumulate<Arch, gates * V>(acc, hp, h, w);
-        for (std::size_t v = 0; v < V; ++v) {
+        namespace a = simd::detail;
+        using R = typename O::reg;
+        // σ(r) − 0.5 of register v: ĥ waits for it.
+        const auto reset = [&](std::size_t v) EDGERNN_LAMBDA_INLINE {
+          return a::sigmoid_of_half_minus_half<Arch, F>(acc[V + v]);
+        };
+        const auto finish = [&](std::size_t v, R r) EDGERNN_LAMBDA_INLINE {
           const std::size_t o = j + v * W;
-          namespace a = simd::detail;
           const auto half = O::broadcast(0.5f);
           const auto z = a::sigmoid_of_half_minus_half<Arch, F>(acc[v]);  // σ − 0.5
-          const auto r = a::sigmoid_of_half_minus_half<Arch, F>(acc[V + v]);
           const auto u = acc[2 * V + v];
           const auto h0 = O::load(hp + o);
           // σr·u + xk = (σr − 0.5)·u + (0.5·u + xk); h = (1 − σz)·ĥ + σz·h, (1 − σz) folded
@@ -157,6 +161,16 @@ struct gru_kernel {
           const auto pre = O::fma(r, u, O::fma(u, half, xk[v]));
           const auto zh = O::fma(z, h0, h0 * half);
           O::store(hn + o, a::tanh_times<Arch, F>(pre, half - z) + zh);
+        };
+        if constexpr (critical_gates_first(V)) {
+          R r[V];
+          for (std::size_t v = 0; v < V; ++v)
+            r[v] = reset(v);
+          for (std::size_t v = 0; v < V; ++v)
+            finish(v, r[v]);
+        } else {
+          for (std::size_t v = 0; v < V; ++v)
+            finish(v, reset(v));
         }
       } else {
         w = accumulate<Arch, 2 * V>(acc, hp, h, w);

@@ -97,18 +97,35 @@ struct lstm_kernel {
         w = accumulate<Arch, gates * V>(acc, x, in, w);
       }
       w = accumulate<Arch, gates * V>(acc, hp, h, w);
-      for (std::size_t v = 0; v < V; ++v) {
+      namespace a = simd::detail;
+      using R = typename O::reg;
+      // The gates the cell waits for, σ(z_i), σ(z_f) − 0.5 and tanh(z_c), of register v.
+      const auto cell_gates = [&](std::size_t v, R& i, R& f, R& g) EDGERNN_LAMBDA_INLINE {
+        i = a::sigmoid_of_half<Arch, F>(acc[0 * V + v]);
+        f = a::sigmoid_of_half_minus_half<Arch, F>(acc[1 * V + v]);
+        g = simd::tanh<Arch, F>(acc[2 * V + v]);
+      };
+      const auto finish = [&](std::size_t v, R i, R f, R g) EDGERNN_LAMBDA_INLINE {
         const std::size_t o = j + v * W;
-        namespace a = simd::detail;
-        const auto i = a::sigmoid_of_half<Arch, F>(acc[0 * V + v]);
-        const auto f = a::sigmoid_of_half_minus_half<Arch, F>(acc[1 * V + v]);  // σ(z_f) − 0.5
-        const auto g = simd::tanh<Arch, F>(acc[2 * V + v]);
         const auto og = a::sigmoid_of_half<Arch, F>(acc[3 * V + v]);
         const auto cp = O::load(c + o);
         // σf·c + σi·g with σf·c = (σf − 0.5)·c + 0.5·c: the 0.5 is added off the chain.
         const auto cn = O::fma(i, g, O::fma(f, cp, cp * O::broadcast(0.5f)));
         O::store(c + o, cn);
         O::store(hn + o, a::tanh_times<Arch, F>(cn, og));
+      };
+      if constexpr (critical_gates_first(V)) {
+        R i[V], f[V], g[V];
+        for (std::size_t v = 0; v < V; ++v)
+          cell_gates(v, i[v], f[v], g[v]);
+        for (std::size_t v = 0; v < V; ++v)
+          finish(v, i[v], f[v], g[v]);
+      } else {
+        for (std::size_t v = 0; v < V; ++v) {
+          R i, f, g;
+          cell_gates(v, i, f, g);
+          finish(v, i, f, g);
+        }
       }
     });
   }
