@@ -326,15 +326,19 @@ EDGERNN_INLINE const T* accumulate(typename simd::ops<Arch>::reg* acc,
   if constexpr (C == 1) {
     for (std::size_t k = 0; k < rows; ++k) {
       const auto s = O::broadcast(src[k]);
+      EDGERNN_UNROLL
       for (std::size_t r = 0; r < N; ++r)
         acc[r] = O::fma(s, O::load(panel + r * W), acc[r]);
       panel += N * W;
     }
   } else {
     typename O::reg part[C - 1][N];
-    for (std::size_t c = 0; c + 1 < C; ++c)
+    EDGERNN_UNROLL
+    for (std::size_t c = 0; c + 1 < C; ++c) {
+      EDGERNN_UNROLL
       for (std::size_t r = 0; r < N; ++r)
         part[c][r] = O::broadcast(0.0f);
+    }
     std::size_t k = 0;
     for (; k + C <= rows; k += C) {
       typename O::reg s[C];
@@ -349,12 +353,16 @@ EDGERNN_INLINE const T* accumulate(typename simd::ops<Arch>::reg* acc,
         s[2] = O::template splat<2>(q);
         s[3] = O::template splat<3>(q);
       } else {
+        EDGERNN_UNROLL
         for (std::size_t c = 0; c < C; ++c)
           s[c] = O::broadcast(src[k + c]);
       }
+      EDGERNN_UNROLL
       for (std::size_t r = 0; r < N; ++r)
         acc[r] = O::fma(s[0], O::load(panel + r * W), acc[r]);
+      EDGERNN_UNROLL
       for (std::size_t c = 1; c < C; ++c) {
+        EDGERNN_UNROLL
         for (std::size_t r = 0; r < N; ++r)
           part[c - 1][r] = O::fma(s[c], O::load(panel + (c * N + r) * W), part[c - 1][r]);
       }
@@ -364,6 +372,7 @@ EDGERNN_INLINE const T* accumulate(typename simd::ops<Arch>::reg* acc,
     // every chain index is a constant (a run-time index would put the chains in memory).
     if (k < rows) {
       const auto s = O::broadcast(src[k++]);
+      EDGERNN_UNROLL
       for (std::size_t r = 0; r < N; ++r)
         acc[r] = O::fma(s, O::load(panel + r * W), acc[r]);
       panel += N * W;
@@ -371,18 +380,21 @@ EDGERNN_INLINE const T* accumulate(typename simd::ops<Arch>::reg* acc,
     if constexpr (C == 4) {
       if (k < rows) {
         const auto s = O::broadcast(src[k++]);
+        EDGERNN_UNROLL
         for (std::size_t r = 0; r < N; ++r)
           part[0][r] = O::fma(s, O::load(panel + r * W), part[0][r]);
         panel += N * W;
       }
       if (k < rows) {
         const auto s = O::broadcast(src[k++]);
+        EDGERNN_UNROLL
         for (std::size_t r = 0; r < N; ++r)
           part[1][r] = O::fma(s, O::load(panel + r * W), part[1][r]);
         panel += N * W;
       }
     }
     // Pairwise: (acc + p0) + (p1 + p2) for four chains.
+    EDGERNN_UNROLL
     for (std::size_t r = 0; r < N; ++r) {
       if constexpr (C == 2) {
         acc[r] = acc[r] + part[0][r];
