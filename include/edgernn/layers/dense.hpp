@@ -90,17 +90,27 @@ struct dense_kernel {
   }
 
  private:
-  // x·row over n registers, the last one holding `tail` real lanes (0: all real); up to four
-  // partial sums keep the FMAs independent.
+  // x·row over n registers, the last one holding `tail` real lanes (0: all real); register r
+  // goes to partial sum r mod 4, which keeps the FMAs independent. Written with constant
+  // indices only: with a run-time n (DynamicModel), acc[r % 4] would keep the sums in memory.
   static EDGERNN_INLINE float dot(const float* x, const T* row, std::size_t n,
                                   std::size_t tail) noexcept {
     typename O::reg acc[4] = {O::broadcast(0.0f), O::broadcast(0.0f), O::broadcast(0.0f),
                               O::broadcast(0.0f)};
-    for (std::size_t r = 0; r < n; ++r) {
+    const auto term = [&](std::size_t r, typename O::reg& a) EDGERNN_LAMBDA_INLINE {
       auto xv = O::load(x + r * W);
       if (r + 1 == n && tail != 0) xv = O::mask_tail(xv, tail);
-      acc[r % 4] = O::fma(xv, O::load(row + r * W), acc[r % 4]);
+      a = O::fma(xv, O::load(row + r * W), a);
+    };
+    std::size_t r = 0;
+    for (; r + 4 <= n; r += 4) {
+      EDGERNN_UNROLL
+      for (std::size_t c = 0; c < 4; ++c)
+        term(r + c, acc[c]);
     }
+    if (r < n) term(r, acc[0]);
+    if (r + 1 < n) term(r + 1, acc[1]);
+    if (r + 2 < n) term(r + 2, acc[2]);
     return O::sum((acc[0] + acc[1]) + (acc[2] + acc[3]));
   }
 };
