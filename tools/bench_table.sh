@@ -35,8 +35,10 @@ bench="$build/bench/edgernn_bench"
 
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-args=(--benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true
-      --benchmark_format=json)
+# Repetitions in random order across the benchmarks: on a shared machine a burst of noise then
+# lands on one repetition of several rows, which the median drops, not on every repetition of one.
+args=(--benchmark_repetitions="$reps" --benchmark_enable_random_interleaving=true
+      --benchmark_report_aggregates_only=true --benchmark_format=json)
 [ -n "$filter" ] && args+=(--benchmark_filter="$filter")
 "$bench" "${args[@]}" >"$out"
 [ -n "$json" ] && cp "$out" "$json"
@@ -76,8 +78,8 @@ print("Medians of %s repetitions (CPU time) of one step of the cell followed by 
 print()
 print("| cell | H | In | kernels | f32 ns/step | GFLOP/s | % peak | % ceiling | speed-up vs scalar "
       "| run() ns/step | run() vs step() | f16 ns/step | f16 % ceiling | f16 vs f32 "
-      "| fast ns/step | fast vs f32 |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+      "| fast ns/step | fast vs f32 | DynamicModel ns/step | DynamicModel vs static |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for key in sorted(rows, key=lambda k: (order.get(k[0], 9), k[2], k[1])):
     r = rows[key]
     kern, s = find(r, "static")
@@ -94,5 +96,7 @@ for key in sorted(rows, key=lambda k: (order.get(k[0], 9), k[2], k[1])):
             if f16 else ["—", "—", "—"])
     _, fast = find(r, "static-fast")
     row += ["%.1f" % ns(fast), "%.2f×" % (ns(s) / ns(fast))] if fast else ["—", "—"]
+    _, dyn = find(r, "dynamic")
+    row += ["%.1f" % ns(dyn), "%.2f×" % (ns(s) / ns(dyn))] if dyn else ["—", "—"]
     print("| " + " | ".join(row) + " |")
 PY
