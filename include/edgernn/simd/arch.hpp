@@ -36,7 +36,7 @@
 /// 12 stores every accumulator to the stack on every row where the number of rows is known only
 /// at run time (DynamicModel): 90 vector stores in one LSTM step of 8 units. Measured with it
 /// (bench/bench_step.cpp, `dynamic` rows, alternating runs, Zen 4): DynamicModel LSTM and GRU
-/// steps of 8 units 1.5–1.6× faster, SimpleRNN of 16 and 32 units 1.15–1.18×; static models
+/// steps of 8 units 1.5–1.6× faster, SimpleRNN of 16 and 32 units 1.13–1.18×; static models
 /// (sizes known at compile time, loops fully unrolled) unchanged.
 #define EDGERNN_UNROLL _Pragma("GCC unroll 32")
 #else
