@@ -431,54 +431,11 @@ class BasicDynamicModel {
         l.spec.in, l.spec.units, static_cast<const T*>(l.w), l.b, x, h, hn,
         ResetAfter ? nullptr : l.state + 2 * l.padded);
   }
-  // Sets l.step and l.step_projected for the layer's kernels, kind and activation.
-  static void choose_steps(slot& l) noexcept {
-    with_kernels(l, [&](auto k) {
-      using A = typename decltype(k)::arch;
-      using T = typename decltype(k)::weight;
-      const auto both = [&l](step_fn from_input, step_fn from_projection) {
-        l.step = from_input;
-        l.step_projected = from_projection;
-      };
-      switch (l.spec.kind) {
-        case layer_kind::dense:
-          switch (l.spec.act) {
-            case activation::linear:
-              both(dense_step_for<A, T, activation::linear>(l.spec), nullptr);
-              break;
-            case activation::relu:
-              both(dense_step_for<A, T, activation::relu>(l.spec), nullptr);
-              break;
-            case activation::tanh:
-              both(dense_step_for<A, T, activation::tanh>(l.spec), nullptr);
-              break;
-            case activation::sigmoid:
-              both(dense_step_for<A, T, activation::sigmoid>(l.spec), nullptr);
-              break;
-          }
-          break;
-        case layer_kind::simple_rnn:
-          if (l.spec.act == activation::relu) {
-            both(&srnn_step<A, T, activation::relu, false>,
-                 &srnn_step<A, T, activation::relu, true>);
-          } else {
-            both(&srnn_step<A, T, activation::tanh, false>,
-                 &srnn_step<A, T, activation::tanh, true>);
-          }
-          break;
-        case layer_kind::lstm:
-          both(&lstm_step<A, T, false>, &lstm_step<A, T, true>);
-          break;
-        case layer_kind::gru:
-          if (l.spec.reset_after) {
-            both(&gru_step<A, T, true, false>, &gru_step<A, T, true, true>);
-          } else {
-            both(&gru_step<A, T, false, false>, &gru_step<A, T, false, true>);
-          }
-          break;
-      }
-    });
-  }
+  // Sets l.step and l.step_projected for the layer's kernels, kind and activation. Defined
+  // outside the class, as step() and run() are: it instantiates every kernel, which a build with
+  // EDGERNN_DYNAMIC_MODEL_EXTERN then compiles once (in-class, hence inline, it was compiled in
+  // every translation unit that calls init(): test_dynamic.cpp 3.6 → 15.6 s).
+  static void choose_steps(slot& l) noexcept;
 
   // `n` steps of one layer over the rows of x (row_ floats apart) into the rows of y.
   void run_layer(slot& l, const float* x, float* y, std::size_t n) noexcept {
@@ -590,6 +547,53 @@ status BasicDynamicModel<Arch>::load(const void* file, std::size_t n, format::lo
     out_offset_[i] = v.has_output_scaling() ? v.output_offset()[i] : 0.0f;
   }
   return status::ok;
+}
+
+template <class Arch>
+void BasicDynamicModel<Arch>::choose_steps(slot& l) noexcept {
+  with_kernels(l, [&](auto k) {
+    using A = typename decltype(k)::arch;
+    using T = typename decltype(k)::weight;
+    const auto both = [&l](step_fn from_input, step_fn from_projection) {
+      l.step = from_input;
+      l.step_projected = from_projection;
+    };
+    switch (l.spec.kind) {
+      case layer_kind::dense:
+        switch (l.spec.act) {
+          case activation::linear:
+            both(dense_step_for<A, T, activation::linear>(l.spec), nullptr);
+            break;
+          case activation::relu:
+            both(dense_step_for<A, T, activation::relu>(l.spec), nullptr);
+            break;
+          case activation::tanh:
+            both(dense_step_for<A, T, activation::tanh>(l.spec), nullptr);
+            break;
+          case activation::sigmoid:
+            both(dense_step_for<A, T, activation::sigmoid>(l.spec), nullptr);
+            break;
+        }
+        break;
+      case layer_kind::simple_rnn:
+        if (l.spec.act == activation::relu) {
+          both(&srnn_step<A, T, activation::relu, false>, &srnn_step<A, T, activation::relu, true>);
+        } else {
+          both(&srnn_step<A, T, activation::tanh, false>, &srnn_step<A, T, activation::tanh, true>);
+        }
+        break;
+      case layer_kind::lstm:
+        both(&lstm_step<A, T, false>, &lstm_step<A, T, true>);
+        break;
+      case layer_kind::gru:
+        if (l.spec.reset_after) {
+          both(&gru_step<A, T, true, false>, &gru_step<A, T, true, true>);
+        } else {
+          both(&gru_step<A, T, false, false>, &gru_step<A, T, false, true>);
+        }
+        break;
+    }
+  });
 }
 
 template <class Arch>
