@@ -48,6 +48,34 @@ TEST_CASE("DynamicModel matches the static Model on a stack") {
   CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
 }
 
+TEST_CASE("DynamicModel::step writes its Dense head's outputs, and only those, as run() does") {
+  // step() lets a Dense head of a few outputs write the caller's buffer directly; run() goes
+  // through the head's own buffer. Both must give the same floats, and step() may not write
+  // past out_size().
+  const auto d = test::random_model_for<stack>(7);
+  DynamicModel dyn;
+  REQUIRE(dyn.init(stack_specs, 4) == status::ok);
+  REQUIRE(test::set_model_layers(dyn, d) == status::ok);
+  auto fixed = std::make_unique<stack>();
+  REQUIRE(test::set_model(*fixed, d) == status::ok);
+  test::rng r(11);
+  const auto in = r.uniform(50 * 3, -1.0f, 1.0f);
+  std::vector<float> seq(50 * 2);
+  dyn.run(in.data(), seq.data(), 50);
+  dyn.reset();
+  for (std::size_t t = 0; t < 50; ++t) {
+    CAPTURE(t);
+    float out[3] = {0.0f, 0.0f, -7.0f};
+    float ref[2] = {};
+    dyn.step(in.data() + 3 * t, out);
+    fixed->step(in.data() + 3 * t, ref);
+    CHECK(out[2] == -7.0f);
+    CHECK(std::memcmp(out, seq.data() + 2 * t, 2 * sizeof(float)) == 0);
+    CHECK(std::fabs(out[0] - ref[0]) <= 1e-6f);
+    CHECK(std::fabs(out[1] - ref[1]) <= 1e-6f);
+  }
+}
+
 TEST_CASE("DynamicModel in a caller's buffer, at any alignment") {
   const std::size_t need = DynamicModel::required_bytes(stack_specs, 4);
   REQUIRE(need > 0);

@@ -252,8 +252,12 @@ class BasicDynamicModel {
     // and for recurrent layers the same from its input projection (see run()).
     void (*step)(const slot&, const float*, const float*, float*);
     void (*step_projected)(const slot&, const float*, const float*, float*);
+    // Dense layers in the dot form (a few outputs): one step writing `out` with the model's
+    // output scaling applied (x, out, scale, offset), for the last layer (see step()).
+    void (*head)(const slot&, const float*, float*, const float*, const float*);
   };
   using step_fn = void (*)(const slot&, const float*, const float*, float*);
+  using head_fn = void (*)(const slot&, const float*, float*, const float*, const float*);
 
   static constexpr std::size_t round(std::size_t bytes) noexcept {
     return simd::round_up(bytes, align);
@@ -415,6 +419,19 @@ class BasicDynamicModel {
   static step_fn dense_step_for(const layer_spec& s) noexcept {
     return s.units == 1 ? &dense_step<A, T, Act, true> : &dense_step<A, T, Act, false>;
   }
+  template <class A, class T, activation Act, bool One>
+  static void dense_head(const slot& l, const float* x, float* out, const float* scale,
+                         const float* offset) noexcept {
+    detail::dense_kernel<A, T>::template step_dot<Act>(
+        l.spec.in, One ? 1 : l.spec.units, static_cast<const T*>(l.w), l.b, x,
+        [=](std::size_t o, float v)
+            EDGERNN_LAMBDA_INLINE { out[o] = detail::affine(v, scale[o], offset[o]); });
+  }
+  template <class A, class T, activation Act>
+  static head_fn dense_head_for(const layer_spec& s) noexcept {
+    if (!detail::dense_kernel<A, T>::dot_form(s.units)) return nullptr;
+    return s.units == 1 ? &dense_head<A, T, Act, true> : &dense_head<A, T, Act, false>;
+  }
   template <class A, class T, activation Act, bool Projected>
   static void srnn_step(const slot& l, const float* x, const float* h, float* hn) noexcept {
     detail::simple_rnn_kernel<A, T>::template step<Act, Projected>(
@@ -558,20 +575,30 @@ void BasicDynamicModel<Arch>::choose_steps(slot& l) noexcept {
       l.step = from_input;
       l.step_projected = from_projection;
     };
+    const auto dense = [&l](step_fn step, head_fn head) {
+      l.step = step;
+      l.step_projected = nullptr;
+      l.head = head;
+    };
+    l.head = nullptr;
     switch (l.spec.kind) {
       case layer_kind::dense:
         switch (l.spec.act) {
           case activation::linear:
-            both(dense_step_for<A, T, activation::linear>(l.spec), nullptr);
+            dense(dense_step_for<A, T, activation::linear>(l.spec),
+                  dense_head_for<A, T, activation::linear>(l.spec));
             break;
           case activation::relu:
-            both(dense_step_for<A, T, activation::relu>(l.spec), nullptr);
+            dense(dense_step_for<A, T, activation::relu>(l.spec),
+                  dense_head_for<A, T, activation::relu>(l.spec));
             break;
           case activation::tanh:
-            both(dense_step_for<A, T, activation::tanh>(l.spec), nullptr);
+            dense(dense_step_for<A, T, activation::tanh>(l.spec),
+                  dense_head_for<A, T, activation::tanh>(l.spec));
             break;
           case activation::sigmoid:
-            both(dense_step_for<A, T, activation::sigmoid>(l.spec), nullptr);
+            dense(dense_step_for<A, T, activation::sigmoid>(l.spec),
+                  dense_head_for<A, T, activation::sigmoid>(l.spec));
             break;
         }
         break;
@@ -614,10 +641,20 @@ void BasicDynamicModel<Arch>::step(const float* in, float* out) noexcept {
 #endif
     y = in_;
   }
-  for (std::size_t i = 0; i < n_; ++i)
+  const std::size_t last = n_ - 1;
+  for (std::size_t i = 0; i < last; ++i)
     y = step_layer(layers_[i], y);
-  const std::size_t no = layers_[n_ - 1].spec.units;
-  for (std::size_t i = 0; i < no; ++i)
+  slot& l = layers_[last];
+  if (l.head != nullptr) {
+    // A Dense head of a few outputs stores them, scaled, straight into `out`. Storing them in
+    // its own buffer and reloading them here cost 9 ns per step (LSTM of 16 units + Dense(1),
+    // Zen 4): the reload waits for the end of the head's dot product, and the next step's
+    // loads, behind it in program order, waited with it.
+    l.head(l, y, out, out_scale_, out_offset_);
+    return;
+  }
+  y = step_layer(l, y);
+  for (std::size_t i = 0; i < l.spec.units; ++i)
     out[i] = detail::affine(y[i], out_scale_[i], out_offset_[i]);
 }
 

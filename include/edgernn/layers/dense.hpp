@@ -70,11 +70,10 @@ struct dense_kernel {
   static EDGERNN_INLINE void step(std::size_t in, std::size_t out, const T* w, const float* b,
                                   const float* x, float* y) noexcept {
     if (dot_form(out)) {
-      const std::size_t n = simd::ceil_div(in, W);
       // Each output's activation on its own float: a vector reload of y right after these
       // scalar stores would miss store forwarding and stall until they retire.
-      for (std::size_t o = 0; o < out; ++o)
-        y[o] = simd::activate<Act, simd::scalar, F>(dot(x, w + o * n * W, n, in % W) + b[o]);
+      step_dot<Act>(in, out, w, b, x,
+                    [y](std::size_t o, float v) EDGERNN_LAMBDA_INLINE { y[o] = v; });
     } else {
       for_each_block<4>(shape(out), W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
         constexpr std::size_t V = decltype(vc)::value;
@@ -87,6 +86,17 @@ struct dense_kernel {
         }
       });
     }
+  }
+
+  /// The dot form's step (dot_form(out)): calls put(o, y_o) for each output o, so that a caller
+  /// can store it where it wants, transformed (DynamicModel writes a model's last outputs
+  /// straight into its caller's buffer, io scaling applied).
+  template <activation Act, class Put>
+  static EDGERNN_INLINE void step_dot(std::size_t in, std::size_t out, const T* w, const float* b,
+                                      const float* x, Put&& put) noexcept {
+    const std::size_t n = simd::ceil_div(in, W);
+    for (std::size_t o = 0; o < out; ++o)
+      put(o, simd::activate<Act, simd::scalar, F>(dot(x, w + o * n * W, n, in % W) + b[o]));
   }
 
  private:
