@@ -340,6 +340,28 @@ EDGERNN_INLINE const T* accumulate(typename simd::ops<Arch>::reg* acc,
         part[c][r] = O::broadcast(0.0f);
     }
     std::size_t k = 0;
+    if constexpr (C == 2 && O::has_quads) {
+      // Four rows, two per chain, from one quad load (as with four chains below; the same
+      // rows reach the same chains in the same order as the pair loop after it). Measured
+      // (bench/bench_step.cpp, static rows, alternating runs, Zen 4): LSTM of 16 and 32 units
+      // 3-6 % faster at In = 1 (the 512-bit steps of 32 units issue a weight load per cycle, and
+      // each broadcast load took a slot of its own); GRU of 16 and 32 units within noise.
+      for (; k + 4 <= rows; k += 4) {
+        const auto q = O::load_quads(src + k);
+        const typename O::reg s[4] = {O::template splat<0>(q), O::template splat<1>(q),
+                                      O::template splat<2>(q), O::template splat<3>(q)};
+        EDGERNN_UNROLL
+        for (std::size_t c = 0; c < 4; c += 2) {
+          EDGERNN_UNROLL
+          for (std::size_t r = 0; r < N; ++r)
+            acc[r] = O::fma(s[c], O::load(panel + (c * N + r) * W), acc[r]);
+          EDGERNN_UNROLL
+          for (std::size_t r = 0; r < N; ++r)
+            part[0][r] = O::fma(s[c + 1], O::load(panel + ((c + 1) * N + r) * W), part[0][r]);
+        }
+        panel += 4 * N * W;
+      }
+    }
     for (; k + C <= rows; k += C) {
       typename O::reg s[C];
       if constexpr (C == 4 && O::has_quads) {
