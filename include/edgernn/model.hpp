@@ -109,7 +109,9 @@ struct layer_ref {
   typename L::state state{};
 
   void reset() noexcept { L::clear(state); }
-  EDGERNN_INLINE const float* step(const float* x) noexcept { return L::step(*weights, state, x); }
+  EDGERNN_STEP_INLINE const float* step(const float* x) noexcept {
+    return L::step(*weights, state, x);
+  }
   void run(const float* x, std::size_t ldx, float* y, std::size_t ldy, std::size_t n,
            float* proj) noexcept {
     L::run(*weights, state, x, ldx, y, ldy, n, proj);

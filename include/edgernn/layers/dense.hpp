@@ -177,7 +177,7 @@ class dense_layer {
     K::pack(In, Out, p.w, p.b, kernel, bias);
   }
   /// One step with weights `p`; returns y.
-  static EDGERNN_INLINE const float* step(const packed& p, state& s, const float* x) noexcept {
+  static EDGERNN_STEP_INLINE const float* step(const packed& p, state& s, const float* x) noexcept {
     K::template step<Act>(In, Out, p.w, p.b, x, s.y);
     return s.y;
   }

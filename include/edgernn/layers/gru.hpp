@@ -263,7 +263,7 @@ class gru_layer {
     K::pack(In, H, p.w, p.b, kernel, recurrent, bias);
   }
   /// One time step on `s` with weights `p`; returns the new h.
-  static EDGERNN_INLINE const float* step(const packed& p, state& s, const float* x) noexcept {
+  static EDGERNN_STEP_INLINE const float* step(const packed& p, state& s, const float* x) noexcept {
     float* hn = s.h[s.cur ^ 1u];
     K::step(In, H, p.w, p.b, x, s.h[s.cur], hn, s.scratch);
     s.cur ^= 1u;

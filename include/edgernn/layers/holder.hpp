@@ -41,13 +41,13 @@ class layer_holder : public Def {
   void reset() noexcept { Def::clear(s_); }
   /// One time step: reads `x[0..in_reads)`, returns the output (out_padded floats).
   ///
-  /// Forced inline, as is each layer's static step() (and layer_ref's, for ConstModel), so that
-  /// a Model's step() is one function from input to output. GCC otherwise called the recurrent
-  /// layer's step out of line. Measured (bench/bench_step.cpp, static rows, alternating runs,
-  /// Zen 4): GRU of 16 units 42.7 → 40.5 ns, float32 rows with In = 8 up to 32 units 3–10 %
-  /// faster, the rest within noise. No kernel is inlined twice: Model::run() calls each layer's
-  /// run(), or Model::step().
-  EDGERNN_INLINE const float* step(const float* x) noexcept { return Def::step(p_, s_, x); }
+  /// Forced inline in optimized builds (EDGERNN_STEP_INLINE), as is each layer's static step()
+  /// (and layer_ref's, for ConstModel), so that a Model's step() is one function from input to
+  /// output. GCC otherwise called the recurrent layer's step out of line. Measured
+  /// (bench/bench_step.cpp, static rows, alternating runs, Zen 4): GRU of 16 units 42.7 → 40.5
+  /// ns, float32 rows with In = 8 up to 32 units 3–10 % faster, the rest within noise. No kernel
+  /// is inlined twice: Model::run() calls each layer's run(), or Model::step().
+  EDGERNN_STEP_INLINE const float* step(const float* x) noexcept { return Def::step(p_, s_, x); }
   /// `n` steps (see the static run()).
   void run(const float* x, std::size_t ldx, float* y, std::size_t ldy, std::size_t n,
            float* proj) noexcept {
