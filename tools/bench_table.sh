@@ -40,7 +40,13 @@ trap 'rm -f "$out"' EXIT
 args=(--benchmark_repetitions="$reps" --benchmark_enable_random_interleaving=true
       --benchmark_report_aggregates_only=true --benchmark_format=json)
 [ -n "$filter" ] && args+=(--benchmark_filter="$filter")
-"$bench" "${args[@]}" >"$out"
+# In the background and waited for, so that an interrupted caller (Ctrl-C, a killed shell) takes
+# the benchmark down with it: a stray benchmark left running skews every later measurement.
+"$bench" "${args[@]}" >"$out" &
+bench_pid=$!
+trap 'kill "$bench_pid" 2>/dev/null || true; rm -f "$out"' EXIT
+trap 'exit 130' INT TERM HUP
+wait "$bench_pid"
 [ -n "$json" ] && cp "$out" "$json"
 
 python3 - "$out" "$reps" <<'PY'
