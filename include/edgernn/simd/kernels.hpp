@@ -313,6 +313,17 @@ constexpr std::size_t chains_for(std::size_t n) noexcept {
   return c;
 }
 
+/// s[c] = broadcast(p[c]) for c in [0, 4), from one 16-byte load (ops::has_quads).
+template <class Arch>
+EDGERNN_INLINE void quad_splats(const float* p, typename simd::ops<Arch>::reg* s) noexcept {
+  using O = simd::ops<Arch>;
+  const auto q = O::load_quads(p);
+  s[0] = O::template splat<0>(q);
+  s[1] = O::template splat<1>(q);
+  s[2] = O::template splat<2>(q);
+  s[3] = O::template splat<3>(q);
+}
+
 /// acc[r] += src[k] · panel[k][r] for rows k in [0, rows) and the N registers of one block, in
 /// `C` chains (row k goes to chain k mod C; the chains are summed pairwise at the end). Returns
 /// the panel past those rows. Every caller that must agree bit for bit (step() and the
@@ -347,9 +358,8 @@ EDGERNN_INLINE const T* accumulate(typename simd::ops<Arch>::reg* acc,
       // 3-6 % faster at In = 1 (the 512-bit steps of 32 units issue a weight load per cycle, and
       // each broadcast load took a slot of its own); GRU of 16 and 32 units within noise.
       for (; k + 4 <= rows; k += 4) {
-        const auto q = O::load_quads(src + k);
-        const typename O::reg s[4] = {O::template splat<0>(q), O::template splat<1>(q),
-                                      O::template splat<2>(q), O::template splat<3>(q)};
+        typename O::reg s[4];
+        quad_splats<Arch>(src + k, s);
         EDGERNN_UNROLL
         for (std::size_t c = 0; c < 4; c += 2) {
           EDGERNN_UNROLL
@@ -369,11 +379,7 @@ EDGERNN_INLINE const T* accumulate(typename simd::ops<Arch>::reg* acc,
         // Zen 4 (bench/bench_step.cpp, alternating runs), SimpleRNN steps 5-7 % faster at H = 32
         // and 64, where the weights stream from L1 and the load ports bound the step; others
         // within noise.
-        const auto q = O::load_quads(src + k);
-        s[0] = O::template splat<0>(q);
-        s[1] = O::template splat<1>(q);
-        s[2] = O::template splat<2>(q);
-        s[3] = O::template splat<3>(q);
+        quad_splats<Arch>(src + k, s);
       } else {
         EDGERNN_UNROLL
         for (std::size_t c = 0; c < C; ++c)
