@@ -270,6 +270,15 @@ TEST_CASE("bad CSV input: column count, empty lines, text, NaN") {
                          c.field);
     CHECK_FALSE(exists(out));
   }
+  // One input: the count reads "1 column", "1 number".
+  const std::string one = path("csv_one.ern");
+  REQUIRE(cli("convert '" + golden + "srnn_relu_h8_i1/model.json' -o '" + one + "'").code == 0);
+  write("csv_one.csv", "0.5\n1,2\n");
+  check_one_line_error(cli("run '" + one + "' -i '" + path("csv_one.csv") + "'"), "csv_one.csv",
+                       "csv_one.csv:2: expected 1 column, found 2");
+  write("csv_one_empty.csv", "0.5\n\n");
+  check_one_line_error(cli("run '" + one + "' -i '" + path("csv_one_empty.csv") + "'"),
+                       "csv_one_empty.csv", "empty line (expected 1 number)");
 }
 
 // Runs `sh -c cmd`; returns its exit status and the peak resident set (KiB) of the largest

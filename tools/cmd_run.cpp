@@ -43,7 +43,7 @@ class line_reader {
 // Parses exactly `n` comma-separated finite numbers; throws io::error naming the place.
 void parse_row(const std::string& line, std::size_t n, float* out, const std::string& where) {
   if (line.empty())
-    throw io::error(where + ": empty line (expected " + std::to_string(n) + " numbers)");
+    throw io::error(where + ": empty line (expected " + io::count(n, "number") + ")");
   const char* p = line.c_str();
   std::size_t col = 0;
   while (true) {
@@ -76,7 +76,7 @@ void parse_row(const std::string& line, std::size_t n, float* out, const std::st
     ++p;
   }
   if (col != n) {
-    throw io::error(where + ": expected " + std::to_string(n) + " columns, found " +
+    throw io::error(where + ": expected " + io::count(n, "column") + ", found " +
                     std::to_string(col));
   }
 }
@@ -142,8 +142,7 @@ void add_run_command(CLI::App& app) {
     }
     if (std::ferror(in)) throw io::error(name + ": read error");
     if (rows == 0)
-      throw io::error(name + ": no rows (expected " + std::to_string(x.size()) +
-                      " numbers per line)");
+      throw io::error(name + ": no rows (expected " + io::count(x.size(), "number") + " per line)");
     if (file)
       file->commit();
     else if (std::fflush(stdout) != 0)

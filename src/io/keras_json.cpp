@@ -61,13 +61,13 @@ float number(const json& j, const ctx& c) {
 void matrix(const json& j, std::size_t rows, std::size_t cols, std::vector<float>& out,
             const ctx& c) {
   if (!j.is_array() || j.size() != rows) {
-    c.fail("an array of " + std::to_string(rows) + " rows", j);
+    c.fail("an array of " + count(rows, "row"), j);
   }
   for (std::size_t r = 0; r < rows; ++r) {
     const json& row = j[r];
     const ctx rc = c[r];
     if (!row.is_array() || row.size() != cols) {
-      rc.fail("an array of " + std::to_string(cols) + " numbers", row);
+      rc.fail("an array of " + count(cols, "number"), row);
     }
     for (std::size_t k = 0; k < cols; ++k)
       out.push_back(number(row[k], rc[k]));
@@ -75,7 +75,7 @@ void matrix(const json& j, std::size_t rows, std::size_t cols, std::vector<float
 }
 
 void vector_of(const json& j, std::size_t n, std::vector<float>& out, const ctx& c) {
-  if (!j.is_array() || j.size() != n) c.fail("an array of " + std::to_string(n) + " numbers", j);
+  if (!j.is_array() || j.size() != n) c.fail("an array of " + count(n, "number"), j);
   for (std::size_t k = 0; k < n; ++k)
     out.push_back(number(j[k], c[k]));
 }

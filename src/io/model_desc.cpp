@@ -27,7 +27,7 @@ std::size_t model_desc::param_count() const noexcept {
 namespace {
 void check_array(const std::string& where, const std::vector<float>& v, std::size_t expected) {
   if (v.size() != expected) {
-    throw error(where + ": expected " + std::to_string(expected) + " values, found " +
+    throw error(where + ": expected " + count(expected, "value") + ", found " +
                 std::to_string(v.size()));
   }
   for (std::size_t k = 0; k < v.size(); ++k) {

@@ -19,6 +19,11 @@ class error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// "1 column", "3 columns": a count and its noun, for error messages.
+inline std::string count(std::size_t n, const char* noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 /// One layer, weights in Keras layout (row-major, gate blocks as in the JSON format).
 struct layer_desc {
   layer_kind kind = layer_kind::dense;
