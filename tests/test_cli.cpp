@@ -102,6 +102,41 @@ TEST_CASE("golden cases through `edgernn convert` and `edgernn run`") {
   }
 }
 
+TEST_CASE("`edgernn run --activations fast`: the cheaper rational, within its bound") {
+  const std::string name = "stack_lstm16_gru8_d1", dir = golden + name + "/";
+  const std::string ern = path("fast.ern");
+  REQUIRE(cli("convert '" + dir + "model.json' -o '" + ern + "'").code == 0);
+  const auto run = [&](const std::string& flags, const std::string& out) {
+    REQUIRE(cli("run '" + ern + "' " + flags + " -i '" + dir + "input.csv' -o '" + path(out) + "'")
+                .code == 0);
+    return edgernn::test::read_csv(path(out));
+  };
+  const auto fast = run("--activations fast", "fast.out.csv");
+  const auto precise = run("--activations precise", "precise.out.csv");
+  CHECK(precise == run("", "default.out.csv"));  // precise is the default
+  const auto want = edgernn::test::read_csv(dir + "expected.csv");
+  REQUIRE(fast.size() == want.size());
+  double from_precise = 0;
+  for (std::size_t t = 0; t < fast.size(); ++t) {
+    REQUIRE(fast[t].size() == want[t].size());
+    for (std::size_t j = 0; j < fast[t].size(); ++j) {
+      // The bound of tests/test_fast_activations.cpp.
+      REQUIRE(std::fabs(fast[t][j] - want[t][j]) <= 5e-5 + 5e-5 * std::fabs(want[t][j]));
+      from_precise = std::max(from_precise, std::fabs(fast[t][j] - precise[t][j]));
+    }
+  }
+  CHECK(from_precise > 1e-6);  // the fast rational ran
+  // Binary16 layers have only the fast activations: asking for the precise ones is an error.
+  const std::string half = path("fast_f16.ern");
+  REQUIRE(cli("convert '" + ern + "' --weights f16 -o '" + half + "'").code == 0);
+  check_one_line_error(cli("run '" + half + "' --activations precise -i '" + dir + "input.csv'"),
+                       "fast_f16.ern", "f16 layers always use the fast activations");
+  CHECK(cli("run '" + half + "' -i '" + dir + "input.csv' -o '" + path("f16.out.csv") + "'").code ==
+        0);
+  check_one_line_error(cli("run '" + ern + "' --activations quick -i '" + dir + "input.csv'"),
+                       "--activations", "quick");
+}
+
 TEST_CASE("JSON -> model file -> JSON keeps every weight bit") {
   for (const char* name : {"gru_h8_i8", "stack_lstm16_gru8_d1", "srnn_tanh_h17_i1_sine"}) {
     CAPTURE(name);

@@ -1,8 +1,8 @@
 // Runtime dispatch (src/dispatch): this binary is built without -march. Run with EDGERNN_ARCH
 // set (ctest runs it once per instruction set: avx512, avx2, sse4.2, sse2), it runs the suite on
 // that ISA's kernels, or skips (exit code 77) where the CPU lacks it: every layer kind and size
-// against the float64 reference, the golden cases (binary32 and binary16 weights), run() against
-// step() bit for bit.
+// against the float64 reference, the golden cases (binary32 weights with either activations,
+// binary16 weights), run() against step() bit for bit.
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 
@@ -86,7 +86,7 @@ TEST_CASE("every layer kind and size against the float64 reference") {
   CHECK(res.cases == sizes);
 }
 
-TEST_CASE("golden cases, binary32 and binary16 weights") {
+TEST_CASE("golden cases: binary32 weights, precise and fast activations; binary16 weights") {
   const char* cases[] = {
       "srnn_tanh_h17_i1_sine", "srnn_relu_h8_i1", "lstm_h3_i3", "lstm_h32_i1_d2",
       "lstm_h64_i1_t5000",     "gru_h8_i8",       "gru_h17_i1", "stack_lstm16_gru8_d1"};
@@ -96,20 +96,30 @@ TEST_CASE("golden cases, binary32 and binary16 weights") {
     const io::model_desc d = io::read_keras_json(dir + "model.json");
     const auto input = test::read_csv(dir + "input.csv");
     const auto expected = test::read_csv(dir + "expected.csv");
-    for (bool half : {false, true}) {
+    // Binary32 weights with the precise and with the fast activations (load_options), and
+    // binary16 weights (always fast); bounds as tests/test_golden.cpp, test_fast_activations.cpp
+    // and test_f16.cpp.
+    for (const char* form : {"f32", "f32 fast", "f16"}) {
+      CAPTURE(form);
+      const bool half = std::strcmp(form, "f16") == 0, fast = std::strcmp(form, "f32 fast") == 0;
       const auto file = io::encode_model(d, {half});
       dp::Model m(under_test);
-      REQUIRE(m.load(file.data(), file.size()) == status::ok);
-      const test::tolerance tol = half ? test::tolerance{5e-4, 5e-4} : test::tolerance{1e-5, 1e-4};
+      load_options opt;
+      opt.fast_activations = fast;
+      REQUIRE(m.load(file.data(), file.size(), opt) == status::ok);
+      for (std::size_t i = 0; i < m.layer_count(); ++i)
+        CHECK(m.layer_fit(i) == (half || fast ? simd::fit::fast : simd::fit::precise));
+      const test::tolerance tol = half   ? test::tolerance{5e-4, 5e-4}
+                                  : fast ? test::tolerance{5e-5, 5e-5}
+                                         : test::tolerance{1e-5, 1e-4};
       std::vector<float> x(d.in), y(d.out());
       for (std::size_t t = 0; t < input.size(); ++t) {
         for (std::size_t i = 0; i < d.in; ++i)
           x[i] = static_cast<float>(input[t][i]);
         m.step(x.data(), y.data());
         for (std::size_t j = 0; j < y.size(); ++j)
-          REQUIRE_MESSAGE(tol.ok(y[j], expected[t][j]), (half ? "f16 " : "f32 ")
-                                                            << "step " << t << ": " << y[j]
-                                                            << " vs " << expected[t][j]);
+          REQUIRE_MESSAGE(tol.ok(y[j], expected[t][j]),
+                          "step " << t << ": " << y[j] << " vs " << expected[t][j]);
       }
     }
   }

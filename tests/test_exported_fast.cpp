@@ -1,13 +1,15 @@
 // Headers exported with `edgernn export-header --activations fast` (generated at build time from
 // golden cases' float32 model files): the layers declare fast_activations, and the header's
 // Model (load()) and its ConstModel agree bit for bit with the same static layers set from the
-// model file, within the fast activations' bound of tests/test_fast_activations.cpp against
-// PyTorch's outputs.
+// model file and with a DynamicModel loading that file with load_options::fast_activations (as
+// `edgernn run --activations fast` does), within the fast activations' bound of
+// tests/test_fast_activations.cpp against PyTorch's outputs.
 #include <doctest/doctest.h>
 
 #include <string>
 #include <type_traits>
 
+#include "edgernn/dynamic_model.hpp"
 #include "exported/gru_h8_i8_fast.hpp"
 #include "exported/stack_lstm16_gru8_d1_fast.hpp"
 #include "io/files.hpp"
@@ -25,9 +27,14 @@ void check(const std::string& name, Load load, C flash) {
   REQUIRE(load(from_header) == edgernn::status::ok);
   const auto file = edgernn::io::read_file(std::string(EDGERNN_EXPORTED_DIR) + "/" + name + ".ern");
   REQUIRE(from_file.load(file.data(), file.size()) == edgernn::status::ok);
-  const double worst = edgernn::test::step_golden(name, from_header, 5e-5, 5e-5, from_file, flash);
-  MESSAGE(name << " (fast activations): header, ConstModel and model file agree bit for bit; "
-                  "max |error| "
+  edgernn::DynamicModel dynamic;
+  edgernn::load_options fast;
+  fast.fast_activations = true;
+  REQUIRE(dynamic.load(file.data(), file.size(), fast) == edgernn::status::ok);
+  const double worst =
+      edgernn::test::step_golden(name, from_header, 5e-5, 5e-5, from_file, flash, dynamic);
+  MESSAGE(name << " (fast activations): header, ConstModel, model file and DynamicModel agree "
+                  "bit for bit; max |error| "
                << worst);
   CHECK(worst > 1e-6);  // the fast rational ran (the precise one stays under 1e-7 here)
 }

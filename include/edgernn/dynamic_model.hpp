@@ -2,7 +2,8 @@
 //
 // Same kernels and packed layout as the static Model<...>, chosen per layer the same way
 // (simd::arch_for: the 256-bit kernels for small layers of an AVX-512 build; binary16 weights,
-// with the 256-bit kernels, for layers whose spec says so, as an f16 model file's do); the sizes
+// with the 256-bit kernels, for layers whose spec says so, as an f16 model file's do; the fast
+// activations for float32 layers whose spec asks, as `fast_activations` layers); the sizes
 // come from a layer list (or, through load(), from a model file). Memory: one block, either
 // allocated once by init() (std::malloc) or handed in by the caller, sized by required_bytes(); it
 // also holds the buffers of run(). After init, step(), run() and reset() never allocate.
@@ -26,11 +27,12 @@
 namespace edgernn {
 
 namespace detail {
-/// The kernels of one layer: instruction set and weight storage.
-template <class Arch, class T>
+/// The kernels of one layer: instruction set, weight storage and the activations' rational.
+template <class Arch, class T, simd::fit Fit>
 struct kernel_tag {
   using arch = Arch;
   using weight = T;
+  static constexpr simd::fit fit = Fit;
 };
 }  // namespace detail
 
@@ -138,7 +140,8 @@ class BasicDynamicModel {
   [[nodiscard]] status set_weights(std::size_t i, weights kernel, weights recurrent,
                                    weights bias) noexcept;
 
-  /// Packs layer `i` from already-validated arrays; `Reader` yields value k of each.
+  /// Packs layer `i` from already-validated arrays; `Reader` yields value k of each. (The
+  /// panels are the same for either activation rational: packed with the default one.)
   template <class Reader>
   void pack(std::size_t i, const Reader& kernel, const Reader& recurrent,
             const Reader& bias) noexcept {
@@ -172,9 +175,16 @@ class BasicDynamicModel {
   /// Builds the model from a model file's bytes (see format.hpp): validates everything, then
   /// allocates once (or uses `buffer`, if given, of `bytes` ≥ required_bytes) and packs the
   /// weights. The bytes may be read-only and unaligned; they are not needed afterwards. A file
-  /// with binary16 weights gives binary16 layers.
+  /// with binary16 weights gives binary16 layers; `opt` chooses the float32 layers'
+  /// activations (see load_options).
+  [[nodiscard]] status load(const void* file, std::size_t n, const load_options& opt,
+                            format::load_error* err = nullptr, void* buffer = nullptr,
+                            std::size_t bytes = 0) noexcept;
+  /// load() with the default options (the precise activations).
   [[nodiscard]] status load(const void* file, std::size_t n, format::load_error* err = nullptr,
-                            void* buffer = nullptr, std::size_t bytes = 0) noexcept;
+                            void* buffer = nullptr, std::size_t bytes = 0) noexcept {
+    return load(file, n, load_options{}, err, buffer, bytes);
+  }
 
   /// Bytes of one layer's packed weights (with bias) and of its state, with these kernels.
   struct footprint {
@@ -202,6 +212,13 @@ class BasicDynamicModel {
     const char* name = "";
     with_kernels(layers_[i], [&](auto k) { name = simd::ops<typename decltype(k)::arch>::name(); });
     return name;
+  }
+  /// The tanh and sigmoid rational layer `i` runs: fast for binary16 layers and for those whose
+  /// spec asks for it (layer_spec::fast, load_options), else precise.
+  simd::fit layer_fit(std::size_t i) const noexcept {
+    simd::fit f = simd::fit::precise;
+    with_kernels(layers_[i], [&](auto k) { f = decltype(k)::fit; });
+    return f;
   }
   std::size_t in_size() const noexcept { return n_ ? layers_[0].spec.in : 0; }
   std::size_t out_size() const noexcept { return n_ ? layers_[n_ - 1].spec.units : 0; }
@@ -267,29 +284,38 @@ class BasicDynamicModel {
     return !std::is_same<Narrow, Arch>::value &&
            (s.half || (s.kind == layer_kind::dense ? s.in : s.units) <= simd::narrow_max_units);
   }
-  // Calls f(kernel_tag<A, T>{}) with the kernels of a layer.
-  // Binary16 layers always run the narrow kernels (narrow_for), so three forms exist, not four:
+  // Calls f(kernel_tag<A, T, Fit>{}) with the kernels of a layer. Binary16 layers always run
+  // the narrow kernels (narrow_for) and the fast activations, so five forms exist, not eight:
   // each is a full set of kernels, and every form instantiated costs compile time.
   template <class F>
-  static void with_kernels(bool narrow, bool half, F&& f) noexcept {
+  static void with_kernels(bool narrow, bool half, bool fast, F&& f) noexcept {
+    using simd::fit;
     if (half) {
-      f(detail::kernel_tag<Narrow, std::uint16_t>{});
-    } else if constexpr (std::is_same<Narrow, Arch>::value) {
-      f(detail::kernel_tag<Arch, float>{});
-    } else if (narrow) {
-      f(detail::kernel_tag<Narrow, float>{});
+      f(detail::kernel_tag<Narrow, std::uint16_t, fit::fast>{});
+    } else if (fast) {
+      with_width<fit::fast>(narrow, static_cast<F&&>(f));
     } else {
-      f(detail::kernel_tag<Arch, float>{});
+      with_width<fit::precise>(narrow, static_cast<F&&>(f));
+    }
+  }
+  template <simd::fit Fit, class F>
+  static void with_width(bool narrow, F&& f) noexcept {
+    if constexpr (std::is_same<Narrow, Arch>::value) {
+      f(detail::kernel_tag<Arch, float, Fit>{});
+    } else if (narrow) {
+      f(detail::kernel_tag<Narrow, float, Fit>{});
+    } else {
+      f(detail::kernel_tag<Arch, float, Fit>{});
     }
   }
   template <class F>
   static void with_kernels(const slot& l, F&& f) noexcept {
-    with_kernels(l.narrow, l.spec.half, static_cast<F&&>(f));
+    with_kernels(l.narrow, l.spec.half, l.spec.fast, static_cast<F&&>(f));
   }
 
   static sizes layer_sizes(const layer_spec& s) noexcept {
     sizes z{0, 0, 0, 0, 0};
-    with_kernels(narrow_for(s), s.half, [&](auto k) {
+    with_kernels(narrow_for(s), s.half, s.fast, [&](auto k) {
       using A = typename decltype(k)::arch;
       using T = typename decltype(k)::weight;
       // h buffers in whole registers of the model's widest kernels (as the static layers).
@@ -410,41 +436,41 @@ class BasicDynamicModel {
   // then costs one indirect call per layer instead of a choice of kernels, kind and activation.
   // One: a layer of one output (the usual regression head), whose loop over outputs then
   // folds away (callgrind, LSTM of 8 units + Dense(1), AVX2: 80 → 51 instructions per step).
-  template <class A, class T, activation Act, bool One>
+  template <class A, class T, simd::fit F, activation Act, bool One>
   static void dense_step(const slot& l, const float* x, const float*, float*) noexcept {
-    detail::dense_kernel<A, T>::template step<Act>(l.spec.in, One ? 1 : l.spec.units,
-                                                   static_cast<const T*>(l.w), l.b, x, l.state);
+    detail::dense_kernel<A, T, F>::template step<Act>(l.spec.in, One ? 1 : l.spec.units,
+                                                      static_cast<const T*>(l.w), l.b, x, l.state);
   }
-  template <class A, class T, activation Act>
+  template <class A, class T, simd::fit F, activation Act>
   static step_fn dense_step_for(const layer_spec& s) noexcept {
-    return s.units == 1 ? &dense_step<A, T, Act, true> : &dense_step<A, T, Act, false>;
+    return s.units == 1 ? &dense_step<A, T, F, Act, true> : &dense_step<A, T, F, Act, false>;
   }
-  template <class A, class T, activation Act, bool One>
+  template <class A, class T, simd::fit F, activation Act, bool One>
   static void dense_head(const slot& l, const float* x, float* out, const float* scale,
                          const float* offset) noexcept {
-    detail::dense_kernel<A, T>::template step_dot<Act>(
+    detail::dense_kernel<A, T, F>::template step_dot<Act>(
         l.spec.in, One ? 1 : l.spec.units, static_cast<const T*>(l.w), l.b, x,
         [=](std::size_t o, float v)
             EDGERNN_LAMBDA_INLINE { out[o] = detail::affine(v, scale[o], offset[o]); });
   }
-  template <class A, class T, activation Act>
+  template <class A, class T, simd::fit F, activation Act>
   static head_fn dense_head_for(const layer_spec& s) noexcept {
-    if (!detail::dense_kernel<A, T>::dot_form(s.units)) return nullptr;
-    return s.units == 1 ? &dense_head<A, T, Act, true> : &dense_head<A, T, Act, false>;
+    if (!detail::dense_kernel<A, T, F>::dot_form(s.units)) return nullptr;
+    return s.units == 1 ? &dense_head<A, T, F, Act, true> : &dense_head<A, T, F, Act, false>;
   }
-  template <class A, class T, activation Act, bool Projected>
+  template <class A, class T, simd::fit F, activation Act, bool Projected>
   static void srnn_step(const slot& l, const float* x, const float* h, float* hn) noexcept {
-    detail::simple_rnn_kernel<A, T>::template step<Act, Projected>(
+    detail::simple_rnn_kernel<A, T, F>::template step<Act, Projected>(
         l.spec.in, l.spec.units, static_cast<const T*>(l.w), l.b, x, h, hn);
   }
-  template <class A, class T, bool Projected>
+  template <class A, class T, simd::fit F, bool Projected>
   static void lstm_step(const slot& l, const float* x, const float* h, float* hn) noexcept {
-    detail::lstm_kernel<A, T>::template step<Projected>(
+    detail::lstm_kernel<A, T, F>::template step<Projected>(
         l.spec.in, l.spec.units, static_cast<const T*>(l.w), l.b, x, h, hn, l.state + 2 * l.padded);
   }
-  template <class A, class T, bool ResetAfter, bool Projected>
+  template <class A, class T, simd::fit F, bool ResetAfter, bool Projected>
   static void gru_step(const slot& l, const float* x, const float* h, float* hn) noexcept {
-    detail::gru_kernel<A, ResetAfter, T>::template step<Projected>(
+    detail::gru_kernel<A, ResetAfter, T, F>::template step<Projected>(
         l.spec.in, l.spec.units, static_cast<const T*>(l.w), l.b, x, h, hn,
         ResetAfter ? nullptr : l.state + 2 * l.padded);
   }
@@ -468,6 +494,7 @@ class BasicDynamicModel {
     with_kernels(l, [&](auto k) {
       using A = typename decltype(k)::arch;
       using T = typename decltype(k)::weight;
+      constexpr simd::fit F = decltype(k)::fit;
       const T* w = static_cast<const T*>(l.w);
       const std::size_t in = l.spec.in, u = l.spec.units;
       for (std::size_t t = 0; t < n; ++t) {
@@ -475,16 +502,16 @@ class BasicDynamicModel {
         float* pt = proj_ + t * pf;
         switch (l.spec.kind) {
           case layer_kind::simple_rnn:
-            detail::simple_rnn_kernel<A, T>::project(in, u, w, l.b, xt, pt);
+            detail::simple_rnn_kernel<A, T, F>::project(in, u, w, l.b, xt, pt);
             break;
           case layer_kind::lstm:
-            detail::lstm_kernel<A, T>::project(in, u, w, l.b, xt, pt);
+            detail::lstm_kernel<A, T, F>::project(in, u, w, l.b, xt, pt);
             break;
           case layer_kind::gru:
             if (l.spec.reset_after) {
-              detail::gru_kernel<A, true, T>::project(in, u, w, l.b, xt, pt);
+              detail::gru_kernel<A, true, T, F>::project(in, u, w, l.b, xt, pt);
             } else {
-              detail::gru_kernel<A, false, T>::project(in, u, w, l.b, xt, pt);
+              detail::gru_kernel<A, false, T, F>::project(in, u, w, l.b, xt, pt);
             }
             break;
           case layer_kind::dense:
@@ -539,15 +566,18 @@ status BasicDynamicModel<Arch>::set_weights(std::size_t i, weights kernel, weigh
 }
 
 template <class Arch>
-status BasicDynamicModel<Arch>::load(const void* file, std::size_t n, format::load_error* err,
-                                     void* buffer, std::size_t bytes) noexcept {
+status BasicDynamicModel<Arch>::load(const void* file, std::size_t n, const load_options& opt,
+                                     format::load_error* err, void* buffer,
+                                     std::size_t bytes) noexcept {
   release();
   format::model_view v;
   status s = v.parse(file, n, err);
   if (s != status::ok) return s;
   layer_spec specs[max_layers];
-  for (std::size_t i = 0; i < v.layer_count(); ++i)
+  for (std::size_t i = 0; i < v.layer_count(); ++i) {
     specs[i] = v.layer(i).spec;
+    specs[i].fast = opt.fast_activations;
+  }
   s = buffer ? init(specs, v.layer_count(), buffer, bytes) : init(specs, v.layer_count());
   if (s != status::ok) return s;
   for (std::size_t i = 0; i < v.layer_count(); ++i) {
@@ -571,6 +601,7 @@ void BasicDynamicModel<Arch>::choose_steps(slot& l) noexcept {
   with_kernels(l, [&](auto k) {
     using A = typename decltype(k)::arch;
     using T = typename decltype(k)::weight;
+    constexpr simd::fit F = decltype(k)::fit;
     const auto both = [&l](step_fn from_input, step_fn from_projection) {
       l.step = from_input;
       l.step_projected = from_projection;
@@ -585,38 +616,40 @@ void BasicDynamicModel<Arch>::choose_steps(slot& l) noexcept {
       case layer_kind::dense:
         switch (l.spec.act) {
           case activation::linear:
-            dense(dense_step_for<A, T, activation::linear>(l.spec),
-                  dense_head_for<A, T, activation::linear>(l.spec));
+            dense(dense_step_for<A, T, F, activation::linear>(l.spec),
+                  dense_head_for<A, T, F, activation::linear>(l.spec));
             break;
           case activation::relu:
-            dense(dense_step_for<A, T, activation::relu>(l.spec),
-                  dense_head_for<A, T, activation::relu>(l.spec));
+            dense(dense_step_for<A, T, F, activation::relu>(l.spec),
+                  dense_head_for<A, T, F, activation::relu>(l.spec));
             break;
           case activation::tanh:
-            dense(dense_step_for<A, T, activation::tanh>(l.spec),
-                  dense_head_for<A, T, activation::tanh>(l.spec));
+            dense(dense_step_for<A, T, F, activation::tanh>(l.spec),
+                  dense_head_for<A, T, F, activation::tanh>(l.spec));
             break;
           case activation::sigmoid:
-            dense(dense_step_for<A, T, activation::sigmoid>(l.spec),
-                  dense_head_for<A, T, activation::sigmoid>(l.spec));
+            dense(dense_step_for<A, T, F, activation::sigmoid>(l.spec),
+                  dense_head_for<A, T, F, activation::sigmoid>(l.spec));
             break;
         }
         break;
       case layer_kind::simple_rnn:
         if (l.spec.act == activation::relu) {
-          both(&srnn_step<A, T, activation::relu, false>, &srnn_step<A, T, activation::relu, true>);
+          both(&srnn_step<A, T, F, activation::relu, false>,
+               &srnn_step<A, T, F, activation::relu, true>);
         } else {
-          both(&srnn_step<A, T, activation::tanh, false>, &srnn_step<A, T, activation::tanh, true>);
+          both(&srnn_step<A, T, F, activation::tanh, false>,
+               &srnn_step<A, T, F, activation::tanh, true>);
         }
         break;
       case layer_kind::lstm:
-        both(&lstm_step<A, T, false>, &lstm_step<A, T, true>);
+        both(&lstm_step<A, T, F, false>, &lstm_step<A, T, F, true>);
         break;
       case layer_kind::gru:
         if (l.spec.reset_after) {
-          both(&gru_step<A, T, true, false>, &gru_step<A, T, true, true>);
+          both(&gru_step<A, T, F, true, false>, &gru_step<A, T, F, true, true>);
         } else {
-          both(&gru_step<A, T, false, false>, &gru_step<A, T, false, true>);
+          both(&gru_step<A, T, F, false, false>, &gru_step<A, T, F, false, true>);
         }
         break;
     }

@@ -141,7 +141,11 @@ void Model::select(isa i) noexcept {
 }
 
 status Model::load(const void* file, std::size_t n, format::load_error* err) noexcept {
-  return t_->load(storage_, file, n, err);
+  return t_->load(storage_, file, n, load_options{}, err);
+}
+status Model::load(const void* file, std::size_t n, const load_options& opt,
+                   format::load_error* err) noexcept {
+  return t_->load(storage_, file, n, opt, err);
 }
 status Model::init(const layer_spec* specs, std::size_t n) noexcept {
   return t_->init(storage_, specs, n);
@@ -166,6 +170,9 @@ std::size_t Model::out_size() const noexcept {
 }
 std::size_t Model::layer_count() const noexcept {
   return t_->layer_count(storage_);
+}
+simd::fit Model::layer_fit(std::size_t i) const noexcept {
+  return t_->layer_fit(storage_, i);
 }
 
 }  // namespace edgernn::dispatch

@@ -55,6 +55,8 @@ class Model {
   /// As DynamicModel: from a model file's bytes (one allocation), or a layer list.
   [[nodiscard]] status load(const void* file, std::size_t n,
                             format::load_error* err = nullptr) noexcept;
+  [[nodiscard]] status load(const void* file, std::size_t n, const load_options& opt,
+                            format::load_error* err = nullptr) noexcept;
   [[nodiscard]] status init(const layer_spec* specs, std::size_t n) noexcept;
   [[nodiscard]] status set_weights(std::size_t i, weights kernel, weights recurrent,
                                    weights bias) noexcept;
@@ -67,6 +69,8 @@ class Model {
   std::size_t in_size() const noexcept;
   std::size_t out_size() const noexcept;
   std::size_t layer_count() const noexcept;
+  /// The tanh and sigmoid rational layer `i` runs (as DynamicModel::layer_fit).
+  simd::fit layer_fit(std::size_t i) const noexcept;
 
   /// Bytes of in-object storage for any ISA's DynamicModel.
   static constexpr std::size_t storage_bytes = 4096;

@@ -8,7 +8,9 @@ namespace edgernn::dispatch {
 struct table {
   void (*construct)(void* storage) noexcept;
   void (*destroy)(void* storage) noexcept;
-  status (*load)(void* m, const void* file, std::size_t n, format::load_error* err) noexcept;
+  status (*load)(void* m, const void* file, std::size_t n, const load_options& opt,
+                 format::load_error* err) noexcept;
+  simd::fit (*layer_fit)(const void* m, std::size_t i) noexcept;
   status (*init)(void* m, const layer_spec* specs, std::size_t n) noexcept;
   status (*set_weights)(void* m, std::size_t i, weights k, weights u, weights b) noexcept;
   void (*step)(void* m, const float* in, float* out) noexcept;

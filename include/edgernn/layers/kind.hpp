@@ -33,6 +33,17 @@ struct layer_spec {
   std::size_t in = 0;                   ///< inputs per step
   std::size_t units = 0;                ///< outputs per step
   bool half = false;                    ///< weights stored as IEEE binary16 (f16 kernels)
+  /// The cheaper tanh and sigmoid (simd::fit::fast, good to 7e-5; see simd/activations.hpp)
+  /// for float32 weights, as the static layers' `fast_activations`. Binary16 layers always
+  /// have them. A run-time choice: model files do not store it (see load_options).
+  bool fast = false;
+};
+
+/// How DynamicModel::load builds the layers of a model file.
+struct load_options {
+  /// Float32 layers with the cheaper activations (layer_spec::fast), as a header exported with
+  /// `edgernn export-header --activations fast` runs them.
+  bool fast_activations = false;
 };
 
 /// Gate blocks of a layer kind: 4 (lstm), 3 (gru), 1 (dense, simple_rnn).
