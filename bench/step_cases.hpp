@@ -137,14 +137,17 @@ void bm_static(benchmark::State& state) {
   counters(state, C, In, H, M::weight_bytes, 1, std::is_same<Arch, f16>::value);
 }
 
-// DynamicModel, or dispatch::Model (kernels picked at run time) when `isa` is given.
+// DynamicModel, or dispatch::Model (kernels picked at run time) when `isa` is given; with the
+// fast activations (layer_spec::fast) if `fast`.
 template <cell C, std::size_t In, std::size_t H, class Dyn>
-void bm_dynamic(benchmark::State& state, int isa) {
-  const layer_spec specs[] = {{C == cell::lstm  ? layer_kind::lstm
-                               : C == cell::gru ? layer_kind::gru
-                                                : layer_kind::simple_rnn,
-                               act::tanh, true, In, H},
-                              {layer_kind::dense, act::linear, true, H, 1}};
+void bm_dynamic(benchmark::State& state, int isa, bool fast) {
+  layer_spec specs[] = {{C == cell::lstm  ? layer_kind::lstm
+                         : C == cell::gru ? layer_kind::gru
+                                          : layer_kind::simple_rnn,
+                         act::tanh, true, In, H},
+                        {layer_kind::dense, act::linear, true, H, 1}};
+  for (layer_spec& s : specs)
+    s.fast = fast;
   std::unique_ptr<Dyn> owner;
   if constexpr (std::is_same<Dyn, DynamicModel>::value) {
     owner = std::make_unique<Dyn>();
@@ -203,7 +206,7 @@ void register_size() {
   const std::string def = arch_name<chosen>();
   // The kernels the layer types choose by default; the other width this build has; binary16
   // weights; the cheaper activations (fast_activations); the scalar kernels (the MCU path, on
-  // this CPU); DynamicModel; run() over 1000 steps.
+  // this CPU); DynamicModel, with either activations; run() over 1000 steps.
   benchmark::RegisterBenchmark((base + "static/" + def).c_str(), bm_static<C, In, H, void>);
   if constexpr (!std::is_same<simd::narrow_arch, simd::default_arch>::value) {
     using other = typename std::conditional<std::is_same<chosen, simd::narrow_arch>::value,
@@ -220,7 +223,11 @@ void register_size() {
   }
   benchmark::RegisterBenchmark((base + "static/scalar").c_str(), bm_static<C, In, H, scalar>);
   benchmark::RegisterBenchmark((base + "dynamic/" + def).c_str(),
-                               bm_dynamic<C, In, H, DynamicModel>, 0);
+                               bm_dynamic<C, In, H, DynamicModel>, 0, false);
+  if constexpr (H <= 64) {
+    benchmark::RegisterBenchmark((base + "dynamic-fast/" + def).c_str(),
+                                 bm_dynamic<C, In, H, DynamicModel>, 0, true);
+  }
   benchmark::RegisterBenchmark((base + "sequence/" + def).c_str(), bm_sequence<C, In, H, void>);
 #if EDGERNN_BENCH_DISPATCH
   // The runtime-dispatched kernels (a library built without -march), every ISA this CPU has.
@@ -228,7 +235,7 @@ void register_size() {
     for (dispatch::isa i : dispatch::all_isas) {
       if (!dispatch::cpu_supports(i)) continue;
       benchmark::RegisterBenchmark((base + "dispatch/" + dispatch::to_string(i)).c_str(),
-                                   bm_dynamic<C, In, H, dispatched>, static_cast<int>(i));
+                                   bm_dynamic<C, In, H, dispatched>, static_cast<int>(i), false);
     }
   }
 #endif
