@@ -1,5 +1,6 @@
 #include "cli_util.hpp"
 
+#include <CLI/CLI.hpp>
 #include <cctype>
 
 #include "edgernn/format.hpp"
@@ -36,6 +37,24 @@ std::string identifier_from_path(const std::string& path) {
     id += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
   if (id.empty() || std::isdigit(static_cast<unsigned char>(id[0]))) id = "model_" + id;
   return id;
+}
+
+CLI::Option* add_activations_option(CLI::App& cmd, std::string& value, const char* use) {
+  return cmd
+      .add_option("--activations", value,
+                  std::string("precise: tanh and sigmoid good to 4e-7; fast: the cheaper "
+                              "rational of the f16 layers (7e-5), ") +
+                      use + ". f16 layers always use fast")
+      ->check(CLI::IsMember({"precise", "fast"}))
+      ->capture_default_str();
+}
+
+void refuse_precise_for_f16(const CLI::Option& option, const std::string& value, bool half,
+                            const std::string& prefix, const char* remedy) {
+  if (half && !fast_activations(value) && option.count() > 0) {
+    throw io::error(prefix + "--activations precise: f16 layers always use the fast activations (" +
+                    remedy + ")");
+  }
 }
 
 }  // namespace edgernn::cli

@@ -5,6 +5,11 @@
 
 #include "io/model_desc.hpp"
 
+namespace CLI {
+class App;
+class Option;
+}  // namespace CLI
+
 namespace edgernn::cli {
 
 /// Reads a model from a .ern file or a Keras-layout JSON file (told apart by content).
@@ -15,5 +20,19 @@ bool is_json_path(const std::string& path);
 
 /// A C++ identifier made from a file name's stem ("lstm-64.ern" → "lstm_64").
 std::string identifier_from_path(const std::string& path);
+
+/// The --activations option of `run` and `export-header` into `value`: precise (the default) or
+/// fast; `use` completes the help text's description of fast.
+CLI::Option* add_activations_option(CLI::App& cmd, std::string& value, const char* use);
+
+/// Whether the option asks for the fast activations.
+inline bool fast_activations(const std::string& value) {
+  return value == "fast";
+}
+
+/// Throws io::error (`prefix`, then the reason and `remedy`) if --activations precise was given
+/// for a model with binary16 layers (`half`), which have only the fast activations.
+void refuse_precise_for_f16(const CLI::Option& option, const std::string& value, bool half,
+                            const std::string& prefix, const char* remedy);
 
 }  // namespace edgernn::cli

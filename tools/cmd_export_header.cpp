@@ -184,14 +184,9 @@ void add_export_header_command(CLI::App& app) {
                   "f32: float arrays; f16: IEEE binary16 arrays (std::uint16_t) and f16 layers "
                   "(half the flash). Default: as the model file stores them (f32 for JSON)")
       ->check(CLI::IsMember({"f32", "f16"}));
-  CLI::Option* activations =
-      cmd->add_option(
-             "--activations", opt->activations,
-             "precise: tanh and sigmoid good to 4e-7; fast: the cheaper rational of the f16 "
-             "layers (7e-5), for float32 layers whose step is bound by its activations (up "
-             "to 32 units). f16 layers always use fast")
-          ->check(CLI::IsMember({"precise", "fast"}))
-          ->capture_default_str();
+  CLI::Option* activations = add_activations_option(
+      *cmd, opt->activations,
+      "for float32 layers whose step is bound by its activations (up to 32 units)");
   cmd->callback([opt, activations] {
     std::string name = opt->name.empty() ? identifier_from_path(opt->out) : opt->name;
     bool ok = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
@@ -207,12 +202,9 @@ void add_export_header_command(CLI::App& app) {
       m = read_any_model(opt->in);
     }
     if (!opt->weights.empty()) stored.half_weights = opt->weights == "f16";
-    const bool fast = opt->activations == "fast";
-    if (stored.half_weights && !fast && activations->count() > 0) {
-      throw io::error(
-          "--activations precise: f16 layers always use the fast activations "
-          "(drop --activations, or export --weights f32)");
-    }
+    const bool fast = fast_activations(opt->activations);
+    refuse_precise_for_f16(*activations, opt->activations, stored.half_weights, "",
+                           "drop --activations, or export --weights f32");
     const std::vector<unsigned char> bytes = io::encode_model(m, stored);
     const std::string source = opt->in.substr(opt->in.find_last_of('/') + 1);
     io::write_file_atomic(

@@ -99,13 +99,8 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("-o,--output", opt->output,
                   "output CSV (default or -: standard output); written only if every row runs");
   cmd->add_flag("--header", opt->header, "skip the input's first line (a header row)");
-  CLI::Option* activations =
-      cmd->add_option("--activations", opt->activations,
-                      "precise: tanh and sigmoid good to 4e-7; fast: the cheaper rational (7e-5), "
-                      "as a header exported with --activations fast runs them. f16 layers "
-                      "always use fast")
-          ->check(CLI::IsMember({"precise", "fast"}))
-          ->capture_default_str();
+  CLI::Option* activations = add_activations_option(
+      *cmd, opt->activations, "as a header exported with --activations fast runs them");
   cmd->callback([opt, activations] {
     // The model through the same validating loader a device uses.
     std::vector<unsigned char> bytes = io::read_file(opt->model);
@@ -115,18 +110,14 @@ void add_run_command(CLI::App& app) {
     DynamicModel model;
     format::load_error err;
     load_options lo;
-    lo.fast_activations = opt->activations == "fast";
+    lo.fast_activations = fast_activations(opt->activations);
     const status s = model.load(bytes.data(), bytes.size(), lo, &err);
     if (s != status::ok) throw io::error(io::describe(s, err, opt->model));
-    if (!lo.fast_activations && activations->count() > 0) {
-      for (std::size_t i = 0; i < model.layer_count(); ++i) {
-        if (model.layer(i).half) {
-          throw io::error(opt->model +
-                          ": --activations precise: f16 layers always use the fast activations "
-                          "(drop --activations, or convert the model --weights f32)");
-        }
-      }
-    }
+    bool half = false;
+    for (std::size_t i = 0; i < model.layer_count(); ++i)
+      half = half || model.layer(i).half;
+    refuse_precise_for_f16(*activations, opt->activations, half, opt->model + ": ",
+                           "drop --activations, or convert the model --weights f32");
     bytes.clear();
     bytes.shrink_to_fit();
 
