@@ -241,12 +241,26 @@ void register_size() {
 #endif
 }
 
+// Wide inputs: step() and run() only, with the kernels the layer types choose.
+template <cell C, std::size_t In, std::size_t H>
+void register_wide() {
+  const std::string base =
+      std::string(name(C)) + "/H:" + std::to_string(H) + "/In:" + std::to_string(In) + "/";
+  using chosen = typename model_of<C, In, H, void>::type::template layer_type<0>::arch;
+  const std::string def = arch_name<chosen>();
+  benchmark::RegisterBenchmark((base + "static/" + def).c_str(), bm_static<C, In, H, void>);
+  benchmark::RegisterBenchmark((base + "sequence/" + def).c_str(), bm_sequence<C, In, H, void>);
+}
+
 // Every size of tests/support/sizes.hpp for one cell.
 template <cell C>
 void register_cell() {
 #define EDGERNN_REGISTER(H, In) register_size<C, In, H>();
   EDGERNN_BENCH_SIZES(EDGERNN_REGISTER)
 #undef EDGERNN_REGISTER
+#define EDGERNN_REGISTER_WIDE(H, In) register_wide<C, In, H>();
+  EDGERNN_BENCH_WIDE_SIZES(EDGERNN_REGISTER_WIDE)
+#undef EDGERNN_REGISTER_WIDE
 }
 
 // Defined in bench/step_<cell>.cpp.

@@ -73,6 +73,12 @@ using narrow_only =
 using scalar_kernels =
     Model<Gru<8, 17, false, simd::scalar>, Dense<17, 2, act::linear, simd::scalar>>;
 using scalar_small = Model<Gru<8, 7, false, simd::scalar>, Dense<7, 2, act::linear, simd::scalar>>;
+// Wide inputs, where the input projections are a matrix product over several steps at a time
+// (detail::project_block): an odd number of rows for every chain count, blocks of one, two and
+// four registers per gate, and a column of registers left over.
+using wide_inputs = Model<Lstm<67, 24>, Gru<24, 64, true>, SimpleRnn<64, 33, act::tanh>,
+                          Gru<33, 20, false>, Dense<20, 1>>;
+using wide_half = Model<Gru<50, 32, false, f16>, Lstm<32, 72, f16>, Dense<72, 1, act::linear, f16>>;
 
 }  // namespace
 
@@ -98,7 +104,7 @@ TEST_CASE("run() goes in chunks where the largest layer has run_min_units units 
 
 TEST_CASE_TEMPLATE("Model::run equals step() bit for bit at every length and split", M, lstm_small,
                    lstm_wide, gru_after, gru_before, srnn, stack, half, narrow_only, scalar_kernels,
-                   scalar_small) {
+                   scalar_small, wide_inputs, wide_half) {
   MESSAGE("sequence chunk " << M::sequence_chunk << " steps");
   check_model<M>(17);
 }

@@ -497,26 +497,22 @@ class BasicDynamicModel {
       constexpr simd::fit F = decltype(k)::fit;
       const T* w = static_cast<const T*>(l.w);
       const std::size_t in = l.spec.in, u = l.spec.units;
-      for (std::size_t t = 0; t < n; ++t) {
-        const float* xt = x + t * row_;
-        float* pt = proj_ + t * pf;
-        switch (l.spec.kind) {
-          case layer_kind::simple_rnn:
-            detail::simple_rnn_kernel<A, T, F>::project(in, u, w, l.b, xt, pt);
-            break;
-          case layer_kind::lstm:
-            detail::lstm_kernel<A, T, F>::project(in, u, w, l.b, xt, pt);
-            break;
-          case layer_kind::gru:
-            if (l.spec.reset_after) {
-              detail::gru_kernel<A, true, T, F>::project(in, u, w, l.b, xt, pt);
-            } else {
-              detail::gru_kernel<A, false, T, F>::project(in, u, w, l.b, xt, pt);
-            }
-            break;
-          case layer_kind::dense:
-            break;
-        }
+      switch (l.spec.kind) {
+        case layer_kind::simple_rnn:
+          detail::simple_rnn_kernel<A, T, F>::project(in, u, w, l.b, x, row_, proj_, n);
+          break;
+        case layer_kind::lstm:
+          detail::lstm_kernel<A, T, F>::project(in, u, w, l.b, x, row_, proj_, n);
+          break;
+        case layer_kind::gru:
+          if (l.spec.reset_after) {
+            detail::gru_kernel<A, true, T, F>::project(in, u, w, l.b, x, row_, proj_, n);
+          } else {
+            detail::gru_kernel<A, false, T, F>::project(in, u, w, l.b, x, row_, proj_, n);
+          }
+          break;
+        case layer_kind::dense:
+          break;
       }
     });
     detail::recurrence(l.state, l.state + l.padded, l.cur, l.padded, y, row_, n,

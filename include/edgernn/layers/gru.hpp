@@ -94,23 +94,18 @@ struct gru_kernel {
     }
   }
 
-  /// The input projection of one step (proj_floats), accumulated exactly as step() does
-  /// before the h rows.
+  /// The input projections of `steps` steps (proj_floats each), x_t at x + t·ldx and proj_t at
+  /// proj + t·proj_floats(h); each step's accumulated exactly as step() does before the h rows
+  /// (project_block).
   static EDGERNN_INLINE void project(std::size_t in, std::size_t h, const T* w, const float* b,
-                                     const float* x, float* proj) noexcept {
+                                     const float* x, std::size_t ldx, float* proj,
+                                     std::size_t steps) noexcept {
     const panel_shape s = shape(h);
     const std::size_t n = s.padded;
     for_each_block<full_regs>(s, W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
       constexpr std::size_t V = decltype(vc)::value;
-      typename O::reg acc[gates * V];
-      for (std::size_t g = 0; g < gates; ++g)
-        for (std::size_t v = 0; v < V; ++v)
-          acc[g * V + v] = O::load(b + g * n + j + v * W);
-      w = accumulate<Arch, gates * V>(acc, x, in, w);
-      w += h * (ResetAfter ? gates : 2) * V * W;
-      for (std::size_t g = 0; g < gates; ++g)
-        for (std::size_t v = 0; v < V; ++v)
-          O::store(proj + g * n + j + v * W, acc[g * V + v]);
+      project_block<Arch, gates * V, V>(w, in, b, n, j, x, ldx, proj, proj_floats(h), steps);
+      w += (in * gates + h * (ResetAfter ? gates : 2)) * V * W;
     });
   }
 
@@ -274,8 +269,7 @@ class gru_layer {
   /// first, then the recurrence: the same results as n calls of step(), bit for bit.
   static void run(const packed& p, state& s, const float* x, std::size_t ldx, float* y,
                   std::size_t ldy, std::size_t n, float* proj) noexcept {
-    for (std::size_t t = 0; t < n; ++t)
-      K::project(In, H, p.w, p.b, x + t * ldx, proj + t * proj_floats);
+    K::project(In, H, p.w, p.b, x, ldx, proj, n);
     recurrence(s.h[0], s.h[1], s.cur, Hp, y, ldy, n,
                [&](std::size_t t, const float* hp, float* hn) EDGERNN_LAMBDA_INLINE {
                  K::template step<true>(In, H, p.w, p.b, proj + t * proj_floats, hp, hn, s.scratch);

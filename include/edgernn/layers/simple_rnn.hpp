@@ -47,18 +47,15 @@ struct simple_rnn_kernel {
     pack_bias<T>(b, bias, h, s.padded, order, one, 1);
   }
 
-  /// The input projection of one step (proj_floats), accumulated as step() does.
+  /// The input projections of `steps` steps (proj_floats each), x_t at x + t·ldx and proj_t at
+  /// proj + t·proj_floats(h); each step's accumulated exactly as step() does (project_block).
   static EDGERNN_INLINE void project(std::size_t in, std::size_t h, const T* w, const float* b,
-                                     const float* x, float* proj) noexcept {
+                                     const float* x, std::size_t ldx, float* proj,
+                                     std::size_t steps) noexcept {
     for_each_block<4>(shape(h), W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
       constexpr std::size_t V = decltype(vc)::value;
-      typename O::reg acc[V];
-      for (std::size_t v = 0; v < V; ++v)
-        acc[v] = O::load(b + j + v * W);
-      w = accumulate<Arch, V>(acc, x, in, w);
-      w += h * V * W;
-      for (std::size_t v = 0; v < V; ++v)
-        O::store(proj + j + v * W, acc[v]);
+      project_block<Arch, V, V>(w, in, b, 0, j, x, ldx, proj, proj_floats(h), steps);
+      w += (in + h) * V * W;
     });
   }
 
@@ -157,8 +154,7 @@ class simple_rnn_layer {
   /// first, then the recurrence: the same results as n calls of step(), bit for bit.
   static void run(const packed& p, state& s, const float* x, std::size_t ldx, float* y,
                   std::size_t ldy, std::size_t n, float* proj) noexcept {
-    for (std::size_t t = 0; t < n; ++t)
-      K::project(In, H, p.w, p.b, x + t * ldx, proj + t * proj_floats);
+    K::project(In, H, p.w, p.b, x, ldx, proj, n);
     recurrence(s.h[0], s.h[1], s.cur, Hp, y, ldy, n,
                [&](std::size_t t, const float* hp, float* hn) EDGERNN_LAMBDA_INLINE {
                  K::template step<Act, true>(In, H, p.w, p.b, proj + t * proj_floats, hp, hn);

@@ -135,6 +135,7 @@ struct ops<scalar> {
   static constexpr std::size_t alignment = 16;
   static constexpr std::size_t registers = 16;  ///< vector registers (a bound for unrolling)
   static constexpr const char* name() noexcept { return "scalar"; }
+  static EDGERNN_INLINE reg in_register(reg v) noexcept { return v; }
 
   static EDGERNN_INLINE reg load(const float* p) noexcept { return *p; }
   /// One binary16 weight, widened (the FPv4/VFP half conversion where the compiler has it).
@@ -212,6 +213,21 @@ struct ops {
   // Aligned loads and stores only: every buffer a kernel touches is ours and padded.
   static EDGERNN_INLINE reg load(const float* p) noexcept {
     return reg::load_aligned(p);
+  }
+  /// v, kept in a register: where a loaded value feeds several FMAs, GCC may fold its load into
+  /// each of them instead (one load per use, which then bounds the loop).
+  static EDGERNN_INLINE reg in_register(reg v) noexcept {
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+    typename reg::register_type r = v;
+    __asm__("" : "+v"(r));
+    return r;
+#elif defined(__GNUC__) && (defined(__aarch64__) || defined(__ARM_NEON))
+    typename reg::register_type r = v;
+    __asm__("" : "+w"(r));
+    return r;
+#else
+    return v;
+#endif
   }
   /// `width` binary16 weights (2·width-byte aligned), widened to float: AVX-512 / F16C /
   /// NEON conversions, else a vectorizable bit-level conversion.

@@ -434,5 +434,132 @@ EDGERNN_INLINE const T* accumulate(typename simd::ops<Arch>::reg* acc,
   return panel;
 }
 
+/// Steps of one projection tile (see project_block).
+inline constexpr std::size_t project_steps = 4;
+/// Input rows from which project_block goes by tiles. Measured (bench/bench_step.cpp, sequence
+/// rows, alternating runs, Zen 4): with one row, tiles made run() 1-6 % slower; with eight,
+/// 0-2 % (LSTM and GRU, 16 to 128 units); from 16 rows on, as fast or faster.
+inline constexpr std::size_t project_min_rows = 16;
+
+/// Registers of one projection tile: R weight registers times S steps of accumulators, within
+/// the register file with the weights and a broadcast beside them.
+template <class Arch>
+constexpr std::size_t project_regs() noexcept {
+  return simd::ops<Arch>::registers >= 32 ? 4 : 2;
+}
+
+/// One tile of project_block: registers [r0, r0 + R) of the block for steps [0, S), chain by
+/// chain. Chain c takes rows c, c + C, ... from 0 (c = 0: from the bias); the chains are summed
+/// as accumulate sums them, (a0 + a1) for two and (a0 + a1) + (a2 + a3) for four, with the
+/// partial sums held in `proj` and, for four chains, in a buffer of the tile.
+template <class Arch, std::size_t N, std::size_t V, std::size_t S, std::size_t R, class T>
+EDGERNN_INLINE void project_tile(const T* EDGERNN_RESTRICT panel, std::size_t rows, std::size_t r0,
+                                 const float* b, std::size_t n, std::size_t j,
+                                 const float* EDGERNN_RESTRICT x, std::size_t ldx,
+                                 float* EDGERNN_RESTRICT proj, std::size_t ldp) noexcept {
+  using O = simd::ops<Arch>;
+  using R_ = typename O::reg;
+  constexpr std::size_t W = O::width;
+  constexpr std::size_t C = chains_for<Arch>(N);
+  std::size_t off[R];
+  EDGERNN_UNROLL
+  for (std::size_t i = 0; i < R; ++i)
+    off[i] = (r0 + i) / V * n + j + (r0 + i) % V * W;
+  // Chain 2 writes what chain 3 reads, through a pointer the compiler cannot follow: GCC
+  // cannot tell that chain 2 runs first and warns of a read before any write. Measured (GRU of
+  // 64 units, 256 inputs, Zen 4), both ways of telling it made run() slower per step: zeroing
+  // the buffer first (1.7x), or one copy of the loop per chain (1.25x).
+  alignas(64) float pair_buffer[C == 4 ? S * R * W : 1];
+  float* pair = pair_buffer;
+#if defined(__GNUC__)
+  __asm__("" : "+r"(pair));
+#endif
+  for (std::size_t c = 0; c < C; ++c) {
+    R_ a[S][R];
+    EDGERNN_UNROLL
+    for (std::size_t s = 0; s < S; ++s) {
+      EDGERNN_UNROLL
+      for (std::size_t i = 0; i < R; ++i)
+        a[s][i] = c == 0 ? O::load(b + off[i]) : O::broadcast(0.0f);
+    }
+    for (std::size_t k = c; k < rows; k += C) {
+      const T* p = panel + (k * N + r0) * W;
+      R_ wv[R];
+      EDGERNN_UNROLL
+      for (std::size_t i = 0; i < R; ++i)
+        wv[i] = O::in_register(O::load(p + i * W));
+      EDGERNN_UNROLL
+      for (std::size_t s = 0; s < S; ++s) {
+        const auto xs = O::broadcast(x[s * ldx + k]);
+        EDGERNN_UNROLL
+        for (std::size_t i = 0; i < R; ++i)
+          a[s][i] = O::fma(xs, wv[i], a[s][i]);
+      }
+    }
+    EDGERNN_UNROLL
+    for (std::size_t s = 0; s < S; ++s) {
+      EDGERNN_UNROLL
+      for (std::size_t i = 0; i < R; ++i) {
+        float* dst = proj + s * ldp + off[i];
+        if (c == 0) {
+          O::store(dst, a[s][i]);
+        } else if (c == 1) {
+          O::store(dst, O::load(dst) + a[s][i]);
+        } else if (c == 2) {
+          O::store(pair + (s * R + i) * W, a[s][i]);
+        } else {
+          O::store(dst, O::load(dst) + (O::load(pair + (s * R + i) * W) + a[s][i]));
+        }
+      }
+    }
+  }
+}
+
+/// The input projections of `steps` steps for one column block of N registers (V per gate,
+/// gate g's register v at g·n + j + v·W in the bias and in each projection): for every step t,
+/// proj + t·ldp = b + x_t·panel over `rows` rows, x_t at x + t·ldx. Bit for bit what
+/// accumulate<Arch, N> computes from the bias for each step alone (the same chains, each lane's
+/// FMAs in the same order, summed alike), but as a matrix product: each weight register is
+/// loaded once per project_steps steps and each input once per project_regs registers, instead
+/// of both once per multiply-add.
+template <class Arch, std::size_t N, std::size_t V, class T>
+EDGERNN_INLINE void project_block(const T* panel, std::size_t rows, const float* b, std::size_t n,
+                                  std::size_t j, const float* x, std::size_t ldx, float* proj,
+                                  std::size_t ldp, std::size_t steps) noexcept {
+  using O = simd::ops<Arch>;
+  constexpr std::size_t W = O::width;
+  if (rows < project_min_rows) {
+    // Step by step, as step() itself: the tiles' set-up and chain sums outweigh the loads they
+    // save over so few rows.
+    for (std::size_t t = 0; t < steps; ++t) {
+      typename O::reg acc[N];
+      EDGERNN_UNROLL
+      for (std::size_t r = 0; r < N; ++r)
+        acc[r] = O::load(b + r / V * n + j + r % V * W);
+      accumulate<Arch, N>(acc, x + t * ldx, rows, panel);
+      EDGERNN_UNROLL
+      for (std::size_t r = 0; r < N; ++r)
+        O::store(proj + t * ldp + r / V * n + j + r % V * W, acc[r]);
+    }
+    return;
+  }
+  constexpr std::size_t R = N < project_regs<Arch>() ? N : project_regs<Arch>();
+  constexpr std::size_t S = project_steps;
+  const auto column = [&](std::size_t r0, auto rc) EDGERNN_LAMBDA_INLINE {
+    constexpr std::size_t Rc = decltype(rc)::value;
+    std::size_t t = 0;
+    for (; t + S <= steps; t += S)
+      project_tile<Arch, N, V, S, Rc>(panel, rows, r0, b, n, j, x + t * ldx, ldx, proj + t * ldp,
+                                      ldp);
+    for (; t < steps; ++t)
+      project_tile<Arch, N, V, 1, Rc>(panel, rows, r0, b, n, j, x + t * ldx, ldx, proj + t * ldp,
+                                      ldp);
+  };
+  std::size_t r0 = 0;
+  for (; r0 + R <= N; r0 += R)
+    column(r0, regs_t<R>{});
+  if constexpr (N % R != 0) column(r0, regs_t<N % R>{});
+}
+
 }  // namespace detail
 }  // namespace edgernn
