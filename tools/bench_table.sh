@@ -57,7 +57,8 @@ reps = sys.argv[2]
 ctx = data["context"]
 rows = {}
 for b in data["benchmarks"]:
-    if b.get("aggregate_name") != "median":
+    # With one repetition Google Benchmark reports the run itself and no aggregates.
+    if b.get("aggregate_name", "median" if reps == "1" else None) != "median":
         continue
     cell, h, i, kind, kernels = b["run_name"].split("/")
     key = (cell, int(h.split(":")[1]), int(i.split(":")[1]))
@@ -81,12 +82,19 @@ print("Medians of %s repetitions (CPU time) of one step of the cell followed by 
           reps, float(ctx.get("peak_gflops", 0)), float(ctx.get("widened_gflops", 0)),
           float(ctx.get("read_GBps_16KiB", 0)), float(ctx.get("read_GBps_384KiB", 0)),
           float(ctx.get("read_GBps_8192KiB", 0))))
-print()
-print("| cell | H | In | kernels | f32 ns/step | GFLOP/s | % peak | % ceiling | speed-up vs scalar "
-      "| run() ns/step | run() vs step() | f16 ns/step | f16 % ceiling | f16 vs f32 "
-      "| fast ns/step | fast vs f32 | DynamicModel ns/step | DynamicModel vs static |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-for key in sorted(rows, key=lambda k: (order.get(k[0], 9), k[2], k[1])):
+# Rows of the wide-input sizes (tests/support/sizes.hpp: EDGERNN_BENCH_WIDE_SIZES, 16 inputs and
+# more, step() and run() only) go to a table of their own below.
+WIDE = 16
+keys = sorted(rows, key=lambda k: (order.get(k[0], 9), k[2], k[1]))
+main = [k for k in keys if k[2] < WIDE]
+if main:
+    print()
+    print("| cell | H | In | kernels | f32 ns/step | GFLOP/s | % peak | % ceiling "
+          "| speed-up vs scalar | run() ns/step | run() vs step() | f16 ns/step | f16 % ceiling "
+          "| f16 vs f32 | fast ns/step | fast vs f32 | DynamicModel ns/step "
+          "| DynamicModel vs static |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+for key in main:
     r = rows[key]
     kern, s = find(r, "static")
     if s is None:
@@ -105,4 +113,23 @@ for key in sorted(rows, key=lambda k: (order.get(k[0], 9), k[2], k[1])):
     _, dyn = find(r, "dynamic")
     row += ["%.1f" % ns(dyn), "%.2f×" % (ns(s) / ns(dyn))] if dyn else ["—", "—"]
     print("| " + " | ".join(row) + " |")
+
+wide = [k for k in keys if k[2] >= WIDE]
+if wide:
+    print()
+    print("Wide inputs: one step against run() over 1000 steps, per step, same medians.")
+    print()
+    print("| cell | H | In | kernels | step() ns | GFLOP/s | % peak | % ceiling | run() ns/step "
+          "| run() vs step() |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for key in wide:
+        r = rows[key]
+        kern, s = find(r, "static")
+        _, seq = find(r, "sequence")
+        if s is None or seq is None:
+            continue
+        print("| " + " | ".join([key[0], str(key[1]), str(key[2]), kern, "%.1f" % ns(s),
+                                 "%.1f" % s["GFLOP/s"], "%.0f" % s["%peak"],
+                                 "%.0f" % s["%ceiling"], "%.1f" % ns(seq),
+                                 "%.2f×" % (ns(s) / ns(seq))]) + " |")
 PY
