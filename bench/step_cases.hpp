@@ -198,11 +198,18 @@ std::string arch_name() {
   return simd::ops<Arch>::name();
 }
 
+// "cell/H:h/In:i/", the start of a size's row names; and the kernels its layer types choose.
+template <cell C, std::size_t In, std::size_t H>
+std::string row_base() {
+  return std::string(name(C)) + "/H:" + std::to_string(H) + "/In:" + std::to_string(In) + "/";
+}
+template <cell C, std::size_t In, std::size_t H>
+using chosen_arch = typename model_of<C, In, H, void>::type::template layer_type<0>::arch;
+
 template <cell C, std::size_t In, std::size_t H>
 void register_size() {
-  const std::string base =
-      std::string(name(C)) + "/H:" + std::to_string(H) + "/In:" + std::to_string(In) + "/";
-  using chosen = typename model_of<C, In, H, void>::type::template layer_type<0>::arch;
+  const std::string base = row_base<C, In, H>();
+  using chosen = chosen_arch<C, In, H>;
   const std::string def = arch_name<chosen>();
   // The kernels the layer types choose by default; the other width this build has; binary16
   // weights; the cheaper activations (fast_activations); the scalar kernels (the MCU path, on
@@ -244,10 +251,7 @@ void register_size() {
 // Wide inputs: step() and run() only, with the kernels the layer types choose.
 template <cell C, std::size_t In, std::size_t H>
 void register_wide() {
-  const std::string base =
-      std::string(name(C)) + "/H:" + std::to_string(H) + "/In:" + std::to_string(In) + "/";
-  using chosen = typename model_of<C, In, H, void>::type::template layer_type<0>::arch;
-  const std::string def = arch_name<chosen>();
+  const std::string base = row_base<C, In, H>(), def = arch_name<chosen_arch<C, In, H>>();
   benchmark::RegisterBenchmark((base + "static/" + def).c_str(), bm_static<C, In, H, void>);
   benchmark::RegisterBenchmark((base + "sequence/" + def).c_str(), bm_sequence<C, In, H, void>);
 }
