@@ -76,6 +76,53 @@ TEST_CASE("DynamicModel::step writes its Dense head's outputs, and only those, a
   }
 }
 
+namespace {
+
+// A Dense head of one output with `In` inputs, through DynamicModel (whose head takes its
+// register count at compile time up to four registers, and loops beyond) against the static
+// Dense: the same dot product, bit for bit on SIMD targets.
+template <std::size_t In>
+void check_head() {
+  using M = Model<Dense<In, 1, act::sigmoid>>;
+  const auto d = test::random_model_for<M>(In);
+  auto fixed = std::make_unique<M>();
+  REQUIRE(test::set_model(*fixed, d) == status::ok);
+  const layer_spec spec{layer_kind::dense, act::sigmoid, true, In, 1};
+  DynamicModel dyn;
+  REQUIRE(dyn.init(&spec, 1) == status::ok);
+  REQUIRE(test::set_model_layers(dyn, d) == status::ok);
+  test::rng r(In + 1);
+  const auto in = r.uniform(20 * In, -1.0f, 1.0f);
+  for (std::size_t t = 0; t < 20; ++t) {
+    CAPTURE(In);
+    CAPTURE(t);
+    float a = 0.0f, b = 0.0f;
+    fixed->step(in.data() + t * In, &a);
+    dyn.step(in.data() + t * In, &b);
+#if EDGERNN_HAS_XSIMD
+    CHECK(std::memcmp(&a, &b, sizeof a) == 0);
+#else
+    CHECK(std::fabs(a - b) <= 1e-6f);
+#endif
+  }
+}
+
+}  // namespace
+
+TEST_CASE("DynamicModel's Dense head of one output matches the static Dense, 1 to 7 registers") {
+  // 256-bit kernels up to 16 inputs, 512-bit above (on AVX-512): 1, 2 (narrow); 2, 3, 4 with and
+  // without a partial last register; 5 and 7 (the loop).
+  check_head<5>();
+  check_head<16>();
+  check_head<20>();
+  check_head<32>();
+  check_head<40>();
+  check_head<63>();
+  check_head<64>();
+  check_head<65>();
+  check_head<100>();
+}
+
 TEST_CASE("DynamicModel in a caller's buffer, at any alignment") {
   const std::size_t need = DynamicModel::required_bytes(stack_specs, 4);
   REQUIRE(need > 0);

@@ -90,11 +90,13 @@ struct dense_kernel {
 
   /// The dot form's step (dot_form(out)): calls put(o, y_o) for each output o, so that a caller
   /// can store it where it wants, transformed (DynamicModel writes a model's last outputs
-  /// straight into its caller's buffer, io scaling applied).
-  template <activation Act, class Put>
+  /// straight into its caller's buffer, io scaling applied). `Regs`, if not 0, is
+  /// ceil(in / W) known at compile time: the same arithmetic without the run-time loop and its
+  /// branches (DynamicModel's heads of up to four registers of inputs).
+  template <activation Act, std::size_t Regs = 0, class Put>
   static EDGERNN_INLINE void step_dot(std::size_t in, std::size_t out, const T* w, const float* b,
                                       const float* x, Put&& put) noexcept {
-    const std::size_t n = simd::ceil_div(in, W);
+    const std::size_t n = Regs != 0 ? Regs : simd::ceil_div(in, W);
     for (std::size_t o = 0; o < out; ++o)
       put(o, simd::activate<Act, simd::scalar, F>(dot(x, w + o * n * W, n, in % W) + b[o]));
   }
