@@ -206,6 +206,22 @@ std::string row_base() {
 template <cell C, std::size_t In, std::size_t H>
 using chosen_arch = typename model_of<C, In, H, void>::type::template layer_type<0>::arch;
 
+// step() with the kernels the layer types choose (rows "<kind>/..."), and with the other width
+// this build has ("<kind>-alt/...").
+template <cell C, std::size_t In, std::size_t H>
+void register_width(const std::string& kind) {
+  const std::string base = row_base<C, In, H>() + kind;
+  using chosen = chosen_arch<C, In, H>;
+  benchmark::RegisterBenchmark((base + "/" + arch_name<chosen>()).c_str(),
+                               bm_static<C, In, H, void>);
+  if constexpr (!std::is_same<simd::narrow_arch, simd::default_arch>::value) {
+    using other = typename std::conditional<std::is_same<chosen, simd::narrow_arch>::value,
+                                            simd::default_arch, simd::narrow_arch>::type;
+    benchmark::RegisterBenchmark((base + "-alt/" + arch_name<other>()).c_str(),
+                                 bm_static<C, In, H, other>);
+  }
+}
+
 template <cell C, std::size_t In, std::size_t H>
 void register_size() {
   const std::string base = row_base<C, In, H>();
@@ -214,13 +230,7 @@ void register_size() {
   // The kernels the layer types choose by default; the other width this build has; binary16
   // weights; the cheaper activations (fast_activations); the scalar kernels (the MCU path, on
   // this CPU); DynamicModel, with either activations; run() over 1000 steps.
-  benchmark::RegisterBenchmark((base + "static/" + def).c_str(), bm_static<C, In, H, void>);
-  if constexpr (!std::is_same<simd::narrow_arch, simd::default_arch>::value) {
-    using other = typename std::conditional<std::is_same<chosen, simd::narrow_arch>::value,
-                                            simd::default_arch, simd::narrow_arch>::type;
-    benchmark::RegisterBenchmark((base + "static-alt/" + arch_name<other>()).c_str(),
-                                 bm_static<C, In, H, other>);
-  }
+  register_width<C, In, H>("static");
   benchmark::RegisterBenchmark((base + "static-f16/" + def).c_str(), bm_static<C, In, H, f16>);
   // The cheaper activations pay where the activations bound the step; from 128 units the
   // weights do, and the two are within noise (alternating runs), so those are not built.
@@ -265,6 +275,9 @@ void register_cell() {
 #define EDGERNN_REGISTER_WIDE(H, In) register_wide<C, In, H>();
   EDGERNN_BENCH_WIDE_SIZES(EDGERNN_REGISTER_WIDE)
 #undef EDGERNN_REGISTER_WIDE
+#define EDGERNN_REGISTER_WIDTH(H, In) register_width<C, In, H>("width");
+  EDGERNN_BENCH_WIDTH_SIZES(EDGERNN_REGISTER_WIDTH)
+#undef EDGERNN_REGISTER_WIDTH
 }
 
 // Defined in bench/step_<cell>.cpp.

@@ -114,7 +114,30 @@ for key in main:
     row += ["%.1f" % ns(dyn), "%.2f×" % (ns(s) / ns(dyn))] if dyn else ["—", "—"]
     print("| " + " | ".join(row) + " |")
 
-wide = [k for k in keys if k[2] >= WIDE]
+# The two kernel widths of an AVX-512 build: every size with an "-alt" row ("static-alt" beside
+# "static"; "width-alt" beside "width" for the sizes of EDGERNN_BENCH_WIDTH_SIZES, which have
+# only these two rows).
+alts = [k for k in keys if any(kind.endswith("-alt") for kind, _ in rows[k])]
+if alts:
+    print()
+    print("Kernel widths: one step with the kernels the layer types choose, and with the other "
+          "width (simd::narrow_by_default), same medians.")
+    print()
+    print("| cell | H | In | default kernels | ns/step | other kernels | ns/step "
+          "| default vs other |")
+    print("|---|---|---|---|---|---|---|---|")
+    for key in sorted(alts, key=lambda k: (order.get(k[0], 9), k[1], k[2])):
+        r = rows[key]
+        for kind in ("static", "width"):
+            kern, s = find(r, kind)
+            alt_kern, a = find(r, kind + "-alt")
+            if s is not None and a is not None:
+                print("| " + " | ".join([key[0], str(key[1]), str(key[2]), kern, "%.1f" % ns(s),
+                                         alt_kern, "%.1f" % ns(a), "%.2f×" % (ns(a) / ns(s))])
+                      + " |")
+
+wide = [k for k in keys if k[2] >= WIDE and find(rows[k], "static")[1] is not None
+        and find(rows[k], "sequence")[1] is not None]
 if wide:
     print()
     print("Wide inputs: one step against run() over 1000 steps, per step, same medians.")
@@ -126,8 +149,6 @@ if wide:
         r = rows[key]
         kern, s = find(r, "static")
         _, seq = find(r, "sequence")
-        if s is None or seq is None:
-            continue
         print("| " + " | ".join([key[0], str(key[1]), str(key[2]), kern, "%.1f" % ns(s),
                                  "%.1f" % s["GFLOP/s"], "%.0f" % s["%peak"],
                                  "%.0f" % s["%ceiling"], "%.1f" % ns(seq),
