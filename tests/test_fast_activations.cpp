@@ -134,12 +134,12 @@ TEST_CASE("golden cases with fast activations stay within the stated bound") {
 // DynamicModel (and so `edgernn run --activations fast`) with the fast rational: the same
 // kernels as the static layers above, chosen per layer at run time.
 TEST_CASE("DynamicModel with fast activations runs as the static fast layers") {
-  // Layers on both sides of simd::narrow_max_units (16): the 256-bit and the 512-bit kernels
-  // of an AVX-512 build.
-  using stack = Model<Lstm<3, 20, fast>, Gru<20, 9, false, fast>, SimpleRnn<9, 5, act::tanh, fast>,
+  // The 512-bit kernels of an AVX-512 build (30 units) and the 256-bit ones (the rest; see
+  // simd::narrow_by_default).
+  using stack = Model<Lstm<3, 30, fast>, Gru<30, 9, false, fast>, SimpleRnn<9, 5, act::tanh, fast>,
                       Dense<5, 2, act::sigmoid, fast>>;
-  layer_spec specs[] = {{layer_kind::lstm, act::tanh, true, 3, 20},
-                        {layer_kind::gru, act::tanh, false, 20, 9},
+  layer_spec specs[] = {{layer_kind::lstm, act::tanh, true, 3, 30},
+                        {layer_kind::gru, act::tanh, false, 30, 9},
                         {layer_kind::simple_rnn, act::tanh, true, 9, 5},
                         {layer_kind::dense, act::sigmoid, true, 5, 2}};
   const auto d = test::random_model_for<stack>(31);

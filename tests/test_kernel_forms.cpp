@@ -131,22 +131,71 @@ TEST_CASE("quad broadcasts equal plain broadcasts") {
 }
 
 TEST_CASE("layers choose their kernels by size (simd::arch_for), DynamicModel alike") {
-  using small = Lstm<4, simd::narrow_max_units>;
-  using large = Lstm<4, simd::narrow_max_units + 1>;
-  CHECK(std::is_same<small::arch, simd::narrow_arch>::value);
-  CHECK(std::is_same<large::arch, simd::default_arch>::value);
+  // Up to 16 units narrow; above, narrow where 8-lane registers pad to fewer lanes (units mod
+  // 16 in 1 … 8), wide elsewhere. (Without AVX-512 both are the same kernels.)
+  const bool has_two = !std::is_same<simd::narrow_arch, simd::default_arch>::value;
+  for (std::size_t u : {1, 8, 9, 16, 17, 20, 24, 33, 40, 50, 56, 72, 100, 120})
+    CHECK(simd::narrow_by_default(u));
+  for (std::size_t u : {25, 30, 32, 41, 48, 60, 64, 128})
+    CHECK(!simd::narrow_by_default(u));
+  CHECK(std::is_same<Lstm<4, simd::narrow_max_units>::arch, simd::narrow_arch>::value);
+  CHECK(std::is_same<Lstm<4, 24>::arch, simd::narrow_arch>::value);
+  CHECK(std::is_same<Gru<4, 25>::arch, simd::default_arch>::value);
+  CHECK(std::is_same<SimpleRnn<4, 40>::arch, simd::narrow_arch>::value);
+  CHECK(std::is_same<SimpleRnn<4, 48>::arch, simd::default_arch>::value);
   CHECK(std::is_same<Dense<simd::narrow_max_units, 40>::arch, simd::narrow_arch>::value);
+  CHECK(std::is_same<Dense<50, 1>::arch, simd::narrow_arch>::value);
+  CHECK(std::is_same<Dense<30, 1>::arch, simd::default_arch>::value);
   const layer_spec specs[] = {{layer_kind::gru, activation::tanh, true, 4, 9},
                               {layer_kind::lstm, activation::tanh, true, 9, 30},
-                              {layer_kind::dense, activation::linear, true, 30, 5},
-                              {layer_kind::dense, activation::linear, true, 5, 1}};
+                              {layer_kind::dense, activation::linear, true, 30, 50},
+                              {layer_kind::simple_rnn, activation::tanh, true, 50, 40},
+                              {layer_kind::dense, activation::linear, true, 40, 1}};
   DynamicModel m;
-  REQUIRE(m.init(specs, 4) == status::ok);
-  CHECK(std::string(m.layer_kernels(0)) == simd::ops<simd::narrow_arch>::name());
-  CHECK(std::string(m.layer_kernels(1)) == simd::ops<simd::default_arch>::name());
-  CHECK(std::string(m.layer_kernels(2)) == simd::ops<simd::default_arch>::name());
-  CHECK(std::string(m.layer_kernels(3)) == simd::ops<simd::narrow_arch>::name());
+  REQUIRE(m.init(specs, 5) == status::ok);
+  const std::string narrow = simd::ops<simd::narrow_arch>::name(),
+                    wide = simd::ops<simd::default_arch>::name();
+  CHECK(m.layer_kernels(0) == narrow);
+  CHECK(m.layer_kernels(1) == wide);
+  CHECK(m.layer_kernels(2) == wide);
+  CHECK(m.layer_kernels(3) == narrow);
+  CHECK(m.layer_kernels(4) == narrow);
+  CHECK(has_two == (narrow != wide));
 }
+
+#if EDGERNN_HAS_XSIMD && XSIMD_WITH_AVX512F && XSIMD_WITH_FMA3_AVX2
+// The 512-bit kernels where the layers default to the 256-bit ones above 16 units (a last
+// register of 1 to 8 lanes: simd::narrow_by_default), which the default sweeps no longer reach:
+// what a layer with explicit AVX-512 kernels runs.
+namespace {
+using wide_arch = simd::default_arch;
+template <std::size_t In, std::size_t H>
+using wide_lstm = Lstm<In, H, wide_arch>;
+template <std::size_t In, std::size_t H>
+using wide_gru = Gru<In, H, false, wide_arch>;
+template <std::size_t In, std::size_t H>
+using wide_srnn = SimpleRnn<In, H, activation::tanh, wide_arch>;
+template <template <std::size_t, std::size_t> class Family>
+void sweep_wide_tails(edgernn::test::sweep_result& r) {
+  namespace t = edgernn::test;
+  t::check_static<Family<3, 17>>(21, r);
+  t::check_static<Family<3, 20>>(22, r);
+  t::check_static<Family<1, 24>>(23, r);
+  t::check_static<Family<3, 33>>(24, r);
+  t::check_static<Family<1, 40>>(25, r);
+}
+}  // namespace
+
+TEST_CASE("512-bit kernels match the reference where the default is 256-bit") {
+  edgernn::test::sweep_result res;
+  sweep_wide_tails<wide_lstm>(res);
+  sweep_wide_tails<wide_gru>(res);
+  sweep_wide_tails<wide_srnn>(res);
+  MESSAGE(std::string(simd::ops<wide_arch>::name())
+          << ": " << res.cases << " sizes, max |error| " << res.max_abs);
+  CHECK(res.cases == 15);
+}
+#endif
 
 // The narrow kernels at every size 1 … 3·W + 1 of their own width (the default sweep reaches
 // them only up to narrow_max_units).

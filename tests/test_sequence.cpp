@@ -61,23 +61,26 @@ void check_model(std::uint64_t seed) {
 }
 
 using lstm_small = Model<Lstm<8, 5>, Dense<5, 1>>;
-using lstm_wide = Model<Lstm<8, 40>, Dense<40, 2>>;
+using lstm_wide = Model<Lstm<8, 48>, Dense<48, 2>>;  // 512-bit kernels on AVX-512
 using gru_after = Model<Gru<8, 12, true>, Dense<12, 1>>;
 using gru_before = Model<Gru<9, 33, false>, Dense<33, 3, act::tanh>>;
 using srnn = Model<SimpleRnn<8, 20, act::relu>, Dense<20, 1, act::sigmoid>>;
-using stack = Model<Lstm<3, 20>, Gru<20, 9, true>, SimpleRnn<9, 17, act::tanh>,
-                    Dense<17, 24, act::relu>, Dense<24, 2>>;
+// 512-bit, 256-bit, 256-bit, 256-bit and 512-bit kernels on AVX-512 (simd::narrow_by_default).
+using stack = Model<Lstm<3, 30>, Gru<30, 9, true>, SimpleRnn<9, 17, act::tanh>,
+                    Dense<17, 32, act::relu>, Dense<32, 2>>;
 using half = Model<Lstm<8, 24, f16>, Gru<24, 16, true, f16>, Dense<16, 1, act::linear, f16>>;
 using narrow_only =
-    Model<Lstm<8, 40, simd::narrow_arch>, Dense<40, 1, act::linear, simd::narrow_arch>>;
+    Model<Lstm<8, 48, simd::narrow_arch>, Dense<48, 1, act::linear, simd::narrow_arch>>;
 using scalar_kernels =
     Model<Gru<8, 17, false, simd::scalar>, Dense<17, 2, act::linear, simd::scalar>>;
 using scalar_small = Model<Gru<8, 7, false, simd::scalar>, Dense<7, 2, act::linear, simd::scalar>>;
 // Wide inputs, where the input projections are a matrix product over several steps at a time
 // (detail::project_block): an odd number of rows for every chain count, blocks of one, two and
-// four registers per gate, and a column of registers left over.
-using wide_inputs = Model<Lstm<67, 24>, Gru<24, 64, true>, SimpleRnn<64, 33, act::tanh>,
-                          Gru<33, 20, false>, Dense<20, 1>>;
+// four registers per gate, and a column of registers left over (the widest kernels' registers:
+// the default ones would be 256-bit for 24, 33 and 20 units on AVX-512).
+using W = simd::default_arch;
+using wide_inputs = Model<Lstm<67, 24, W>, Gru<24, 64, true, W>, SimpleRnn<64, 33, act::tanh, W>,
+                          Gru<33, 20, false, W>, Dense<20, 1, act::linear, W>>;
 using wide_half = Model<Gru<50, 32, false, f16>, Lstm<32, 72, f16>, Dense<72, 1, act::linear, f16>>;
 
 }  // namespace
@@ -131,8 +134,8 @@ TEST_CASE("ConstModel::run equals its step() and Model's") {
 
 TEST_CASE("DynamicModel::run equals its step() bit for bit, every kind and weight type") {
   const layer_spec stacks[][4] = {
-      {{layer_kind::lstm, act::tanh, true, 8, 40},
-       {layer_kind::gru, act::tanh, false, 40, 9},
+      {{layer_kind::lstm, act::tanh, true, 8, 48},
+       {layer_kind::gru, act::tanh, false, 48, 9},
        {layer_kind::simple_rnn, act::relu, true, 9, 17},
        {layer_kind::dense, act::sigmoid, true, 17, 3}},
       {{layer_kind::gru, act::tanh, true, 8, 5, true},

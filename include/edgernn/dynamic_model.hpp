@@ -1,12 +1,13 @@
 // edgernn: DynamicModel, a stack of layers whose sizes are known only at run time.
 //
 // Same kernels and packed layout as the static Model<...>, chosen per layer the same way
-// (simd::arch_for: the 256-bit kernels for small layers of an AVX-512 build; binary16 weights,
-// with the 256-bit kernels, for layers whose spec says so, as an f16 model file's do; the fast
-// activations for float32 layers whose spec asks, as `fast_activations` layers); the sizes
-// come from a layer list (or, through load(), from a model file). Memory: one block, either
-// allocated once by init() (std::malloc) or handed in by the caller, sized by required_bytes(); it
-// also holds the buffers of run(). After init, step(), run() and reset() never allocate.
+// (simd::narrow_by_default: the 256-bit kernels of an AVX-512 build for small layers and where
+// they pad less; binary16 weights, with the 256-bit kernels, for layers whose spec says so, as an
+// f16 model file's do; the fast activations for float32 layers whose spec asks, as
+// `fast_activations` layers); the sizes come from a layer list (or, through load(), from a model
+// file). Memory: one block, either allocated once by init() (std::malloc) or handed in by the
+// caller, sized by required_bytes(); it also holds the buffers of run(). After init, step(), run()
+// and reset() never allocate.
 #pragma once
 
 #include <cstddef>
@@ -282,7 +283,7 @@ class BasicDynamicModel {
   // Dense layers choose by their inputs, the others by their units (as simd::arch_for).
   static bool narrow_for(const layer_spec& s) noexcept {
     return !std::is_same<Narrow, Arch>::value &&
-           (s.half || (s.kind == layer_kind::dense ? s.in : s.units) <= simd::narrow_max_units);
+           (s.half || simd::narrow_by_default(s.kind == layer_kind::dense ? s.in : s.units));
   }
   // Calls f(kernel_tag<A, T, Fit>{}) with the kernels of a layer. Binary16 layers always run
   // the narrow kernels (narrow_for) and the fast activations, so five forms exist, not eight:

@@ -107,6 +107,18 @@ using narrow_for =
 /// bench/bench_step.cpp: see the README's results table).
 inline constexpr std::size_t narrow_max_units = 16;
 
+/// Whether a layer of `units` outputs (a Dense layer: inputs) runs narrow_arch by default: up to
+/// narrow_max_units, and wherever 8-lane registers pad `units` to fewer lanes than 16-lane ones
+/// (units mod 16 in 1 … 8: 20 units take 24 lanes, not 32). Padded lanes cost as much as the
+/// others. Measured (bench/bench_step.cpp, the `width` rows, Zen 4): the 256-bit kernels take
+/// 0.81–0.97× the 512-bit kernels' time for LSTM, GRU and SimpleRNN steps of 20, 24, 40, 50 and 100
+/// units, except SimpleRNN of 40 units (1.11×), GRU of 20 units with one input (1.05×) and
+/// SimpleRNN of 50 units (1.01×). Where both pad alike, 512-bit is faster above 16 units (32 units:
+/// 0.88–0.96×). Without AVX-512 the two are the same kernels.
+constexpr bool narrow_by_default(std::size_t units) noexcept {
+  return units <= narrow_max_units || (units % 16 != 0 && units % 16 <= 8);
+}
+
 /// Whether `Arch`'s arithmetic flushes subnormal inputs and results to zero. ARMv7's Advanced
 /// SIMD unit always does (it has no subnormal support), so on 32-bit ARM with NEON an input
 /// |x| < 2^-126 reads as ±0: tanh of a subnormal is ±0 there (absolute error < 1.2e-38).
@@ -117,12 +129,12 @@ template <>
 inline constexpr bool flushes_subnormals<xsimd::neon> = true;
 #endif
 
-/// The default kernels for a layer of `units` outputs: narrow_arch up to narrow_max_units,
-/// default_arch above. Dense layers choose by their inputs, so that a head reads exactly the
+/// The default kernels for a layer of `units` outputs: narrow_arch where narrow_by_default,
+/// default_arch elsewhere. Dense layers choose by their inputs, so that a head reads exactly the
 /// padded buffer the layer before it (chosen by the same number) returns.
 template <std::size_t Units>
 using arch_for =
-    typename std::conditional<(Units <= narrow_max_units), narrow_arch, default_arch>::type;
+    typename std::conditional<narrow_by_default(Units), narrow_arch, default_arch>::type;
 
 /// Vector operations for `Arch`; see the specializations below.
 template <class Arch>
