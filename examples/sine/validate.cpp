@@ -86,9 +86,14 @@ int main(int argc, char** argv) {
     std::sort(per_step.begin() + 1, per_step.end());
     const double median = per_step[1 + (per_step.size() - 1) / 2];
 
+    // The kernels each layer runs (their width depends on its size: simd::narrow_by_default).
+    std::string kernels;
+    for (std::size_t i = 0; i < core.layer_count(); ++i) {
+      const std::string k = core.layer_kernels(i);
+      if (kernels.find(k) == std::string::npos) kernels += (kernels.empty() ? "" : " and ") + k;
+    }
     std::printf("inference core: %s, %zu layers, %zu bytes, %s kernels\n", path.c_str(),
-                core.layer_count(), core.bytes(),
-                edgernn::simd::ops<edgernn::simd::default_arch>::name());
+                core.layer_count(), core.bytes(), kernels.c_str());
     std::printf("validation (%zu windows of %zu steps, seed %lu), step by step from zero state:\n",
                 val.size(), val.steps, seed);
     std::printf("  MSE %.4g, RMSE %.4g   (persistence forecast: MSE %.4g)\n", mse, std::sqrt(mse),
