@@ -163,7 +163,7 @@ TEST_CASE("layers choose their kernels by size (simd::arch_for), DynamicModel al
   CHECK(has_two == (narrow != wide));
 }
 
-#if EDGERNN_HAS_XSIMD && XSIMD_WITH_AVX512F && XSIMD_WITH_FMA3_AVX2
+#ifdef EDGERNN_HAS_NARROW_ARCH
 // The 512-bit kernels where the layers default to the 256-bit ones above 16 units (a last
 // register of 1 to 8 lanes: simd::narrow_by_default), which the default sweeps no longer reach:
 // what a layer with explicit AVX-512 kernels runs.
@@ -197,8 +197,8 @@ TEST_CASE("512-bit kernels match the reference where the default is 256-bit") {
 }
 #endif
 
-// The narrow kernels at every size 1 … 3·W + 1 of their own width (the default sweep reaches
-// them only up to narrow_max_units).
+// The narrow kernels at every size 1 … 3·W + 1 of their own width (the default sweep runs them
+// only at the sizes simd::narrow_by_default gives them).
 TEST_CASE("256-bit kernels match the reference for every tail of their width") {
   using A = simd::narrow_arch;
   constexpr std::size_t w = simd::ops<A>::width;

@@ -16,6 +16,6 @@
   X(32, 16) X(64, 16) X(128, 16) X(32, 64) X(64, 64) X(128, 64) X(32, 256) X(64, 256) X(128, 256)
 
 /// X(H, In) for the benchmarks of the two kernel widths of an AVX-512 build (bench/ only: their
-/// static and static-alt rows) at sizes that are not a multiple of 16, where the 256-bit kernels
+/// width and width-alt rows) at sizes that are not a multiple of 16, where the 256-bit kernels
 /// pad to fewer lanes (simd::narrow_by_default).
 #define EDGERNN_BENCH_WIDTH_SIZES(X) X(20, 1) X(24, 8) X(40, 1) X(50, 1) X(100, 8)

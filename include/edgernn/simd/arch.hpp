@@ -93,6 +93,8 @@ using default_arch = scalar;
 /// The 256-bit kernels on an AVX-512 build: small layers run faster with them (half the lanes
 /// of a 512-bit register would be padding, and AVX-512 has no shorter dependency chains).
 using narrow_arch = xsimd::fma3<xsimd::avx2>;
+/// Defined where narrow_arch and default_arch differ (AVX-512 builds).
+#define EDGERNN_HAS_NARROW_ARCH 1
 #else
 using narrow_arch = default_arch;
 #endif
