@@ -134,8 +134,8 @@ TEST_CASE("golden cases with fast activations stay within the stated bound") {
 // DynamicModel (and so `edgernn run --activations fast`) with the fast rational: the same
 // kernels as the static layers above, chosen per layer at run time.
 TEST_CASE("DynamicModel with fast activations runs as the static fast layers") {
-  // The 512-bit kernels of an AVX-512 build (30 units) and the 256-bit ones (the rest; see
-  // simd::narrow_by_default).
+  // The 512-bit kernels of an AVX-512 build (30 units, and 9 units with 30 inputs) and the
+  // 256-bit ones (the rest; see simd::narrow_by_default).
   using stack = Model<Lstm<3, 30, fast>, Gru<30, 9, false, fast>, SimpleRnn<9, 5, act::tanh, fast>,
                       Dense<5, 2, act::sigmoid, fast>>;
   layer_spec specs[] = {{layer_kind::lstm, act::tanh, true, 3, 30},

@@ -132,34 +132,67 @@ TEST_CASE("quad broadcasts equal plain broadcasts") {
 
 TEST_CASE("layers choose their kernels by size (simd::arch_for), DynamicModel alike") {
   // Up to 16 units narrow; above, narrow where 8-lane registers pad to fewer lanes (units mod
-  // 16 in 1 … 8), wide elsewhere. (Without AVX-512 both are the same kernels.)
+  // 16 in 1 … 8), wide elsewhere; except LSTM and GRU of 9 … 16 units with gates · inputs ≥ 16
+  // and SimpleRNN of 33 … 40 units, wide. (Without AVX-512 both are the same kernels.)
   const bool has_two = !std::is_same<simd::narrow_arch, simd::default_arch>::value;
   for (std::size_t u : {1, 8, 9, 16, 17, 20, 24, 33, 40, 50, 56, 72, 100, 120})
     CHECK(simd::narrow_by_default(u));
   for (std::size_t u : {25, 30, 32, 41, 48, 60, 64, 128})
     CHECK(!simd::narrow_by_default(u));
-  CHECK(std::is_same<Lstm<4, simd::narrow_max_units>::arch, simd::narrow_arch>::value);
+  // Recurrent layers: (units, gates, inputs).
+  for (std::size_t g : {1, 3, 4}) {
+    CHECK(simd::narrow_by_default(8, g, 64));
+    CHECK(simd::narrow_by_default(17, g, 64));
+    CHECK(simd::narrow_by_default(50, g, 1));
+    CHECK(!simd::narrow_by_default(32, g, 1));
+    CHECK(!simd::narrow_by_default(41, g, 1));
+  }
+  CHECK(simd::narrow_by_default(16, 4, 3));
+  CHECK(!simd::narrow_by_default(16, 4, 4));
+  CHECK(!simd::narrow_by_default(9, 4, 8));
+  CHECK(simd::narrow_by_default(16, 3, 5));
+  CHECK(!simd::narrow_by_default(12, 3, 6));
+  CHECK(simd::narrow_by_default(16, 1, 64));
+  CHECK(simd::narrow_by_default(40, 4, 1));
+  CHECK(simd::narrow_by_default(40, 3, 8));
+  for (std::size_t u = 33; u <= 40; ++u)
+    CHECK(!simd::narrow_by_default(u, 1, 1));
+  CHECK(simd::narrow_by_default(49, 1, 8));
+  CHECK(std::is_same<Lstm<3, simd::narrow_max_units>::arch, simd::narrow_arch>::value);
+  CHECK(std::is_same<Lstm<4, simd::narrow_max_units>::arch, simd::default_arch>::value);
+  CHECK(std::is_same<Lstm<8, 8>::arch, simd::narrow_arch>::value);
+  CHECK(std::is_same<Lstm<8, 16, fast_activations>::arch, simd::default_arch>::value);
+  CHECK(std::is_same<Lstm<8, 16, f16>::arch, simd::narrow_arch>::value);
   CHECK(std::is_same<Lstm<4, 24>::arch, simd::narrow_arch>::value);
+  CHECK(std::is_same<Gru<5, 12>::arch, simd::narrow_arch>::value);
+  CHECK(std::is_same<Gru<6, 12, false>::arch, simd::default_arch>::value);
   CHECK(std::is_same<Gru<4, 25>::arch, simd::default_arch>::value);
-  CHECK(std::is_same<SimpleRnn<4, 40>::arch, simd::narrow_arch>::value);
+  CHECK(std::is_same<SimpleRnn<64, 16>::arch, simd::narrow_arch>::value);
+  CHECK(std::is_same<SimpleRnn<4, 40>::arch, simd::default_arch>::value);
   CHECK(std::is_same<SimpleRnn<4, 48>::arch, simd::default_arch>::value);
+  CHECK(std::is_same<SimpleRnn<4, 50>::arch, simd::narrow_arch>::value);
   CHECK(std::is_same<Dense<simd::narrow_max_units, 40>::arch, simd::narrow_arch>::value);
+  CHECK(std::is_same<Dense<40, 1>::arch, simd::narrow_arch>::value);
   CHECK(std::is_same<Dense<50, 1>::arch, simd::narrow_arch>::value);
   CHECK(std::is_same<Dense<30, 1>::arch, simd::default_arch>::value);
   const layer_spec specs[] = {{layer_kind::gru, activation::tanh, true, 4, 9},
-                              {layer_kind::lstm, activation::tanh, true, 9, 30},
+                              {layer_kind::lstm, activation::tanh, true, 9, 16},
+                              {layer_kind::lstm, activation::tanh, true, 16, 30},
                               {layer_kind::dense, activation::linear, true, 30, 50},
                               {layer_kind::simple_rnn, activation::tanh, true, 50, 40},
-                              {layer_kind::dense, activation::linear, true, 40, 1}};
+                              {layer_kind::simple_rnn, activation::tanh, true, 40, 20},
+                              {layer_kind::dense, activation::linear, true, 20, 1}};
   DynamicModel m;
-  REQUIRE(m.init(specs, 5) == status::ok);
+  REQUIRE(m.init(specs, 7) == status::ok);
   const std::string narrow = simd::ops<simd::narrow_arch>::name(),
                     wide = simd::ops<simd::default_arch>::name();
   CHECK(m.layer_kernels(0) == narrow);
   CHECK(m.layer_kernels(1) == wide);
   CHECK(m.layer_kernels(2) == wide);
-  CHECK(m.layer_kernels(3) == narrow);
-  CHECK(m.layer_kernels(4) == narrow);
+  CHECK(m.layer_kernels(3) == wide);
+  CHECK(m.layer_kernels(4) == wide);
+  CHECK(m.layer_kernels(5) == narrow);
+  CHECK(m.layer_kernels(6) == narrow);
   CHECK(has_two == (narrow != wide));
 }
 

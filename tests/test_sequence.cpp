@@ -1,5 +1,6 @@
 // run() over sequences: chunks of steps through one layer at a time, the input projections of
-// a chunk first (see Model::run), or a loop of step() for models whose layers all have fewer
+// a chunk first where they pay (else full steps, see detail::run_projects_inputs; the models
+// below have layers of both forms), or a loop of step() for models whose layers all have fewer
 // than detail::run_min_units units. The arithmetic is the same as step()'s, so every output
 // must equal step()'s bit for bit: for every cell kind, both kernel widths, binary16 weights,
 // every length around the chunk size, runs split at any point, Model, ConstModel and
@@ -61,11 +62,12 @@ void check_model(std::uint64_t seed) {
 }
 
 using lstm_small = Model<Lstm<8, 5>, Dense<5, 1>>;
-using lstm_wide = Model<Lstm<8, 48>, Dense<48, 2>>;  // 512-bit kernels on AVX-512
-using gru_after = Model<Gru<8, 12, true>, Dense<12, 1>>;
+using lstm_wide = Model<Lstm<8, 48>, Dense<48, 2>>;       // 512-bit kernels on AVX-512
+using gru_after = Model<Gru<8, 12, true>, Dense<12, 1>>;  // 512-bit (gates · inputs ≥ 16)
 using gru_before = Model<Gru<9, 33, false>, Dense<33, 3, act::tanh>>;
 using srnn = Model<SimpleRnn<8, 20, act::relu>, Dense<20, 1, act::sigmoid>>;
-// 512-bit, 256-bit, 256-bit, 256-bit and 512-bit kernels on AVX-512 (simd::narrow_by_default).
+// 512-bit, 512-bit (a GRU of 9 units with 30 inputs), 256-bit, 256-bit and 512-bit kernels on
+// AVX-512 (simd::narrow_by_default).
 using stack = Model<Lstm<3, 30>, Gru<30, 9, true>, SimpleRnn<9, 17, act::tanh>,
                     Dense<17, 32, act::relu>, Dense<32, 2>>;
 using half = Model<Lstm<8, 24, f16>, Gru<24, 16, true, f16>, Dense<16, 1, act::linear, f16>>;
@@ -99,6 +101,13 @@ TEST_CASE("run() goes in chunks where the largest layer has run_min_units units 
   CHECK(half::sequence_chunk == chunk);
   CHECK(narrow_only::sequence_chunk == chunk);
   CHECK(scalar_kernels::sequence_chunk == chunk);
+  // The chunked models below have layers of both forms of run(): a pass of input projections
+  // (16 inputs or more, or weights beyond detail::run_step_max_bytes) and full steps.
+  static_assert(detail::run_projects_inputs(8, Lstm<8, 48>::weight_bytes), "lstm_wide");
+  static_assert(detail::run_projects_inputs(67, Lstm<67, 24, W>::weight_bytes), "wide_inputs");
+  static_assert(!detail::run_projects_inputs(3, Lstm<3, 30>::weight_bytes), "stack");
+  static_assert(!detail::run_projects_inputs(9, Gru<9, 33, false>::weight_bytes), "gru_before");
+  static_assert(!detail::run_projects_inputs(8, Lstm<8, 24, f16>::weight_bytes), "half");
   // A loop of step() keeps no sequence buffers: a small model's RAM is its layers' state and
   // the input buffer.
   CHECK(lstm_small::state_bytes ==

@@ -2,12 +2,12 @@
 //
 // Same kernels and packed layout as the static Model<...>, chosen per layer the same way
 // (simd::narrow_by_default: the 256-bit kernels of an AVX-512 build for small layers and where
-// they pad less; binary16 weights, with the 256-bit kernels, for layers whose spec says so, as an
-// f16 model file's do; the fast activations for float32 layers whose spec asks, as
-// `fast_activations` layers); the sizes come from a layer list (or, through load(), from a model
-// file). Memory: one block, either allocated once by init() (std::malloc) or handed in by the
-// caller, sized by required_bytes(); it also holds the buffers of run(). After init, step(), run()
-// and reset() never allocate.
+// they pad less, as measured per cell and input count; binary16 weights, with the 256-bit kernels,
+// for layers whose spec says so, as an f16 model file's do; the fast activations for float32 layers
+// whose spec asks, as `fast_activations` layers); the sizes come from a layer list (or, through
+// load(), from a model file). Memory: one block, either allocated once by init() (std::malloc) or
+// handed in by the caller, sized by required_bytes(); it also holds the buffers of run(). After
+// init, step(), run() and reset() never allocate.
 #pragma once
 
 #include <cstddef>
@@ -232,7 +232,7 @@ class BasicDynamicModel {
 
   /// `steps` time steps, row-major; the same result as calling step() on each row, bit for
   /// bit (see Model::run: chunks of sequence_chunk() steps, one layer at a time, the input
-  /// projections of a chunk first). `in` and `out` may not overlap.
+  /// projections of a chunk first where they pay). `in` and `out` may not overlap.
   void run(const float* in, float* out, std::size_t steps) noexcept;
 
   /// Steps run() processes one layer at a time: as Model's for the same layers (0: run() is a
@@ -280,10 +280,13 @@ class BasicDynamicModel {
   static constexpr std::size_t round(std::size_t bytes) noexcept {
     return simd::round_up(bytes, align);
   }
-  // Dense layers choose by their inputs, the others by their units (as simd::arch_for).
+  // Dense layers choose by their inputs, the others by their units, gates and inputs (as
+  // simd::arch_for).
   static bool narrow_for(const layer_spec& s) noexcept {
-    return !std::is_same<Narrow, Arch>::value &&
-           (s.half || simd::narrow_by_default(s.kind == layer_kind::dense ? s.in : s.units));
+    if (std::is_same<Narrow, Arch>::value) return false;
+    if (s.half) return true;
+    return s.kind == layer_kind::dense ? simd::narrow_by_default(s.in)
+                                       : simd::narrow_by_default(s.units, gate_count(s.kind), s.in);
   }
   // Calls f(kernel_tag<A, T, Fit>{}) with the kernels of a layer. Binary16 layers always run
   // the narrow kernels (narrow_for) and the fast activations, so five forms exist, not eight:
@@ -510,7 +513,15 @@ class BasicDynamicModel {
       }
       return;
     }
-    const std::size_t pf = layer_sizes(l.spec).proj;
+    const sizes z = layer_sizes(l.spec);
+    if (!detail::run_projects_inputs(l.spec.in, z.weight_bytes + z.bias * sizeof(float))) {
+      // Full steps, the input rows with the recurrence (detail::run_step_max_bytes).
+      detail::recurrence(
+          l.state, l.state + l.padded, l.cur, l.padded, y, row_, n,
+          [&](std::size_t t, const float* hp, float* hn) { l.step(l, x + t * row_, hp, hn); });
+      return;
+    }
+    const std::size_t pf = z.proj;
     with_kernels(l, [&](auto k) {
       using A = typename decltype(k)::arch;
       using T = typename decltype(k)::weight;

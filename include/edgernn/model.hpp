@@ -172,8 +172,9 @@ class model_core : protected sequence_buffers<Shape::chunk, Shape::row, Shape::p
   /// `steps` time steps: `in` is steps × in_size, `out` steps × out_size (row-major); the same
   /// result as calling step() on each row in turn, bit for bit. Chunks of sequence_chunk steps
   /// go through the layers one layer at a time: a recurrent layer first computes the input
-  /// projections x·K + b of the whole chunk, then only the recurrent part per step. `in` and
-  /// `out` may not overlap.
+  /// projections x·K + b of the whole chunk, then only the recurrent part per step, where it has
+  /// 16 inputs or more or its weights exceed detail::run_step_max_bytes (else it runs its full
+  /// steps). `in` and `out` may not overlap.
   void run(const float* in, float* out, std::size_t steps) noexcept {
     if constexpr (Shape::chunk == 0) {
       for (std::size_t t = 0; t < steps; ++t)
@@ -238,8 +239,10 @@ inline constexpr std::size_t run_chunk = 0;  // no SIMD (MCUs): no sequence buff
 /// (bench/bench_step.cpp, sequence rows, chunks of 8 against a loop of step(), alternating
 /// runs on Zen 4): with 8 units the loop is 2–20 % faster for every cell and In = 1 or 8 (the
 /// chain of each step is so short that the separate passes of a chunk cost more than they
-/// save); from 16 units the chunks are as fast or faster (at 16 units LSTM 4–12 %, GRU up to
-/// 5 %, SimpleRNN equal).
+/// save). At 16 units (a harness alternating both, medians of 7 rounds; layers with fewer than
+/// 16 inputs running their full steps in the chunks, see detail::run_step_max_bytes) the two
+/// are within 7 % either way: chunks faster for LSTM and GRU with one input (3–4 %), the loop
+/// for SimpleRNN and with 8 inputs (2–7 %).
 inline constexpr std::size_t run_min_units = 16;
 
 /// Steps per chunk of run() for a model whose largest layer has `units` units (0: a loop of

@@ -201,9 +201,9 @@ struct gru_kernel {
 template <std::size_t In, std::size_t H, bool ResetAfter, class Kernels>
 class gru_layer {
   static_assert(In > 0 && H > 0, "layer sizes must be positive");
-  using Arch = typename kernels_of<Kernels, H>::arch;
-  using T = typename kernels_of<Kernels, H>::weight;
-  using K = gru_kernel<Arch, ResetAfter, T, kernels_of<Kernels, H>::fit>;
+  using Arch = typename kernels_of<Kernels, H, 3, In>::arch;
+  using T = typename kernels_of<Kernels, H, 3, In>::weight;
+  using K = gru_kernel<Arch, ResetAfter, T, kernels_of<Kernels, H, 3, In>::fit>;
   using O = simd::ops<Arch>;
   static constexpr std::size_t Hp = K::shape(H).padded;
   // h buffers: whole registers of the widest kernels of the build, whatever this layer's width,
@@ -265,15 +265,26 @@ class gru_layer {
     return hn;
   }
   /// `n` steps: x_t at x + t·ldx, h_t to y + t·ldy (out_padded floats each); `proj` holds
-  /// n·proj_floats floats; y and proj 64-byte aligned, ldy a multiple of 16. Input projections
-  /// first, then the recurrence: the same results as n calls of step(), bit for bit.
+  /// n·proj_floats floats; y and proj 64-byte aligned, ldy a multiple of 16. The input projections
+  /// of all n steps first, then the recurrence (or, where run_projects_inputs says not, n full
+  /// steps): the same arithmetic as n calls of step(), so the same results bit for bit.
   static void run(const packed& p, state& s, const float* x, std::size_t ldx, float* y,
                   std::size_t ldy, std::size_t n, float* proj) noexcept {
-    K::project(In, H, p.w, p.b, x, ldx, proj, n);
-    recurrence(s.h[0], s.h[1], s.cur, Hp, y, ldy, n,
-               [&](std::size_t t, const float* hp, float* hn) EDGERNN_LAMBDA_INLINE {
-                 K::template step<true>(In, H, p.w, p.b, proj + t * proj_floats, hp, hn, s.scratch);
-               });
+    if constexpr (run_projects_inputs(In, weight_bytes)) {
+      K::project(In, H, p.w, p.b, x, ldx, proj, n);
+      recurrence(s.h[0], s.h[1], s.cur, Hp, y, ldy, n,
+                 [&](std::size_t t, const float* hp, float* hn) EDGERNN_LAMBDA_INLINE {
+                   K::template step<true>(In, H, p.w, p.b, proj + t * proj_floats, hp, hn,
+                                          s.scratch);
+                 });
+    } else {
+      // Full steps, the input rows with the recurrence (run_step_max_bytes).
+      (void)proj;
+      recurrence(s.h[0], s.h[1], s.cur, Hp, y, ldy, n,
+                 [&](std::size_t t, const float* hp, float* hn) EDGERNN_LAMBDA_INLINE {
+                   K::template step<false>(In, H, p.w, p.b, x + t * ldx, hp, hn, s.scratch);
+                 });
+    }
   }
 
   /// Zeroes a state.
@@ -283,10 +294,11 @@ class gru_layer {
 }  // namespace detail
 
 /// Gated recurrent unit: `In` inputs, `H` units, either Keras variant (`ResetAfter`).
-/// `Kernels`: an instruction set (default simd::arch_for<H>), `f16` / `f16_on<Arch>` for
+/// `Kernels`: an instruction set (default simd::arch_for<H, 3, In>), `f16` / `f16_on<Arch>` for
 /// binary16 weights, or `fast_activations` / `fast_activations_on<Arch>` for the cheaper tanh
 /// and sigmoid (see simd/kernels.hpp).
-template <std::size_t In, std::size_t H, bool ResetAfter = true, class Kernels = simd::arch_for<H>>
+template <std::size_t In, std::size_t H, bool ResetAfter = true,
+          class Kernels = simd::arch_for<H, 3, In>>
 class Gru : public detail::layer_holder<detail::gru_layer<In, H, ResetAfter, Kernels>> {};
 
 }  // namespace edgernn

@@ -131,9 +131,9 @@ struct lstm_kernel {
 template <std::size_t In, std::size_t H, class Kernels>
 class lstm_layer {
   static_assert(In > 0 && H > 0, "layer sizes must be positive");
-  using Arch = typename kernels_of<Kernels, H>::arch;
-  using T = typename kernels_of<Kernels, H>::weight;
-  using K = lstm_kernel<Arch, T, kernels_of<Kernels, H>::fit>;
+  using Arch = typename kernels_of<Kernels, H, 4, In>::arch;
+  using T = typename kernels_of<Kernels, H, 4, In>::weight;
+  using K = lstm_kernel<Arch, T, kernels_of<Kernels, H, 4, In>::fit>;
   using O = simd::ops<Arch>;
   static constexpr std::size_t Hp = K::shape(H).padded;
   // h buffers: whole registers of the widest kernels of the build, whatever this layer's width,
@@ -193,15 +193,24 @@ class lstm_layer {
   }
   /// `n` steps: x_t at x + t·ldx, h_t to y + t·ldy (out_padded floats each); `proj` holds
   /// n·proj_floats floats; y and proj 64-byte aligned, ldy a multiple of 16. The input projections
-  /// of all n steps first, then the recurrence: the same arithmetic as n calls of step(), so the
-  /// same results bit for bit.
+  /// of all n steps first, then the recurrence (or, where run_projects_inputs says not, n full
+  /// steps): the same arithmetic as n calls of step(), so the same results bit for bit.
   static void run(const packed& p, state& s, const float* x, std::size_t ldx, float* y,
                   std::size_t ldy, std::size_t n, float* proj) noexcept {
-    K::project(In, H, p.w, p.b, x, ldx, proj, n);
-    recurrence(s.h[0], s.h[1], s.cur, Hp, y, ldy, n,
-               [&](std::size_t t, const float* hp, float* hn) EDGERNN_LAMBDA_INLINE {
-                 K::template step<true>(In, H, p.w, p.b, proj + t * proj_floats, hp, hn, s.c);
-               });
+    if constexpr (run_projects_inputs(In, weight_bytes)) {
+      K::project(In, H, p.w, p.b, x, ldx, proj, n);
+      recurrence(s.h[0], s.h[1], s.cur, Hp, y, ldy, n,
+                 [&](std::size_t t, const float* hp, float* hn) EDGERNN_LAMBDA_INLINE {
+                   K::template step<true>(In, H, p.w, p.b, proj + t * proj_floats, hp, hn, s.c);
+                 });
+    } else {
+      // Full steps, the input rows with the recurrence (run_step_max_bytes).
+      (void)proj;
+      recurrence(s.h[0], s.h[1], s.cur, Hp, y, ldy, n,
+                 [&](std::size_t t, const float* hp, float* hn) EDGERNN_LAMBDA_INLINE {
+                   K::template step<false>(In, H, p.w, p.b, x + t * ldx, hp, hn, s.c);
+                 });
+    }
   }
 
   /// Zeroes a state.
@@ -211,10 +220,10 @@ class lstm_layer {
 }  // namespace detail
 
 /// Long short-term memory layer: `In` inputs, `H` units, returns its sequence. `Kernels`: an
-/// instruction set (xsimd tag or simd::scalar; default simd::arch_for<H>), `f16` /
+/// instruction set (xsimd tag or simd::scalar; default simd::arch_for<H, 4, In>), `f16` /
 /// `f16_on<Arch>` for binary16 weights, or `fast_activations` / `fast_activations_on<Arch>` for
 /// the cheaper tanh and sigmoid (see simd/kernels.hpp).
-template <std::size_t In, std::size_t H, class Kernels = simd::arch_for<H>>
+template <std::size_t In, std::size_t H, class Kernels = simd::arch_for<H, 4, In>>
 class Lstm : public detail::layer_holder<detail::lstm_layer<In, H, Kernels>> {};
 
 }  // namespace edgernn

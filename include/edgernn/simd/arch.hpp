@@ -105,19 +105,37 @@ template <class Arch>
 using narrow_for =
     typename std::conditional<std::is_same<Arch, default_arch>::value, narrow_arch, Arch>::type;
 
-/// Layers with at most this many units use narrow_arch by default (measured in
-/// bench/bench_step.cpp: see the README's results table).
+/// Layers with at most this many units use narrow_arch by default, but for LSTM and GRU with
+/// several inputs (see narrow_by_default; measured in bench/bench_step.cpp: see the README).
 inline constexpr std::size_t narrow_max_units = 16;
 
-/// Whether a layer of `units` outputs (a Dense layer: inputs) runs narrow_arch by default: up to
-/// narrow_max_units, and wherever 8-lane registers pad `units` to fewer lanes than 16-lane ones
-/// (units mod 16 in 1 … 8: 20 units take 24 lanes, not 32). Padded lanes cost as much as the
-/// others. Measured (bench/bench_step.cpp, the `width` rows, Zen 4): the 256-bit kernels take
-/// 0.81–0.97× the 512-bit kernels' time for LSTM, GRU and SimpleRNN steps of 20, 24, 40, 50 and 100
-/// units, except SimpleRNN of 40 units (1.11×), GRU of 20 units with one input (1.05×) and
-/// SimpleRNN of 50 units (1.01×). Where both pad alike, 512-bit is faster above 16 units (32 units:
-/// 0.88–0.96×). Without AVX-512 the two are the same kernels.
-constexpr bool narrow_by_default(std::size_t units) noexcept {
+/// Whether a layer of `units` outputs runs narrow_arch by default. A Dense layer chooses by its
+/// inputs (`units` = its inputs, `gates` = 0); a recurrent layer passes its gate blocks (1
+/// SimpleRNN, 3 GRU, 4 LSTM) and its inputs `in`.
+///
+/// The rule: narrow up to narrow_max_units, and wherever 8-lane registers pad `units` to fewer
+/// lanes than 16-lane ones (units mod 16 in 1 … 8: 20 units take 24 lanes, not 32), since padded
+/// lanes cost as much as the others; 512-bit elsewhere. Two exceptions run the 512-bit kernels,
+/// measured faster there despite their padding:
+/// - LSTM and GRU of 9 … 16 units with gates · in ≥ 16 (LSTM from 4 inputs, GRU from 6): one
+///   512-bit register per gate holds all the units, so each input row is half the FMAs and the
+///   accumulators split into more chains;
+/// - SimpleRNN of 33 … 40 units: five 8-lane registers run as two passes over the inputs (a
+///   block of four registers and one of one), three 16-lane registers as one.
+/// Measured on Zen 4, a harness stepping a DynamicModel of each size followed by Dense(1) with
+/// either kernels (fastest of 5 × 2000 steps, median of 9 alternating rounds). One pass over
+/// 3640 points (1 … 130 units × 1, 2, 4, 8, 16, 32, 64 inputs × SimpleRNN, LSTM, GRU reset
+/// after and before), then the median of 5 passes over the exceptions and over the 55 points
+/// where the first pass found this rule's choice more than 3 % slower: the 512-bit kernels take
+/// 0.90–0.98× the 256-bit ones' time for LSTM of 9 … 16 units with 4 to 64 inputs, 0.87–1.01×
+/// for GRU with 6 to 64 (reset before: 0.94–1.02×), 0.85–0.97× for SimpleRNN of 33 … 40 units
+/// (two points of 56 at 1.02× and 1.04×). Of the 55, four stayed: GRU with 32 or 64 inputs at 27,
+/// 59 and 63 units, where the 256-bit kernels are 4–6 % faster.
+/// Without AVX-512 the two are the same kernels.
+constexpr bool narrow_by_default(std::size_t units, std::size_t gates = 0,
+                                 std::size_t in = 0) noexcept {
+  if (gates == 1 && units > 32 && units <= 40) return false;
+  if (gates >= 3 && units > 8 && units <= narrow_max_units && gates * in >= 16) return false;
   return units <= narrow_max_units || (units % 16 != 0 && units % 16 <= 8);
 }
 
@@ -131,12 +149,12 @@ template <>
 inline constexpr bool flushes_subnormals<xsimd::neon> = true;
 #endif
 
-/// The default kernels for a layer of `units` outputs: narrow_arch where narrow_by_default,
-/// default_arch elsewhere. Dense layers choose by their inputs, so that a head reads exactly the
-/// padded buffer the layer before it (chosen by the same number) returns.
-template <std::size_t Units>
+/// The default kernels for a layer of `Units` outputs (`Gates` and `In` as narrow_by_default:
+/// 0 and 0 for a Dense layer, which passes its inputs as `Units`): narrow_arch where
+/// narrow_by_default, default_arch elsewhere.
+template <std::size_t Units, std::size_t Gates = 0, std::size_t In = 0>
 using arch_for =
-    typename std::conditional<narrow_by_default(Units), narrow_arch, default_arch>::type;
+    typename std::conditional<narrow_by_default(Units, Gates, In), narrow_arch, default_arch>::type;
 
 /// Vector operations for `Arch`; see the specializations below.
 template <class Arch>

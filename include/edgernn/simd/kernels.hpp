@@ -80,32 +80,33 @@ struct has_half_at<R, decltype(void(std::declval<const R&>().half_at(std::size_t
 
 /// A layer's `Kernels` parameter resolved: the instruction set, the weight storage type and the
 /// activations' rational (fit_for<weight> unless the layer opts in to the fast one).
-template <class Kernels, std::size_t Units>
+/// `Units`, `Gates` and `In` choose the default kernels of `fast_activations` (simd::arch_for).
+template <class Kernels, std::size_t Units, std::size_t Gates = 0, std::size_t In = 0>
 struct kernels_of {
   using arch = Kernels;
   using weight = float;
   static constexpr simd::fit fit = simd::fit::precise;
 };
-template <std::size_t Units>
-struct kernels_of<f16, Units> {
+template <std::size_t Units, std::size_t Gates, std::size_t In>
+struct kernels_of<f16, Units, Gates, In> {
   using arch = simd::narrow_arch;
   using weight = std::uint16_t;
   static constexpr simd::fit fit = simd::fit::fast;
 };
-template <class Arch, std::size_t Units>
-struct kernels_of<f16_on<Arch>, Units> {
+template <class Arch, std::size_t Units, std::size_t Gates, std::size_t In>
+struct kernels_of<f16_on<Arch>, Units, Gates, In> {
   using arch = Arch;
   using weight = std::uint16_t;
   static constexpr simd::fit fit = simd::fit::fast;
 };
-template <std::size_t Units>
-struct kernels_of<fast_activations, Units> {
-  using arch = simd::arch_for<Units>;
+template <std::size_t Units, std::size_t Gates, std::size_t In>
+struct kernels_of<fast_activations, Units, Gates, In> {
+  using arch = simd::arch_for<Units, Gates, In>;
   using weight = float;
   static constexpr simd::fit fit = simd::fit::fast;
 };
-template <class Arch, std::size_t Units>
-struct kernels_of<fast_activations_on<Arch>, Units> {
+template <class Arch, std::size_t Units, std::size_t Gates, std::size_t In>
+struct kernels_of<fast_activations_on<Arch>, Units, Gates, In> {
   using arch = Arch;
   using weight = float;
   static constexpr simd::fit fit = simd::fit::fast;
@@ -440,6 +441,24 @@ inline constexpr std::size_t project_steps = 4;
 /// rows, alternating runs, Zen 4): with one row, tiles made run() 1-6 % slower; with eight,
 /// 0-2 % (LSTM and GRU, 16 to 128 units); from 16 rows on, as fast or faster.
 inline constexpr std::size_t project_min_rows = 16;
+
+/// Packed weight bytes up to which run() leaves a layer with fewer than project_min_rows inputs
+/// to its full steps, input rows and all, instead of a pass of input projections before the
+/// recurrence: three quarters of a 32 KiB L1 data cache, the rest being the state, the rows and
+/// the next layer's weights. Measured (a harness alternating both forms of Model::run over 1000
+/// steps, Zen 4, medians of 7 rounds): with 1 or 8 inputs and the weights in L1, the full steps
+/// are 1.03–1.13× faster per step at 16 to 32 units (LSTM of 32 units with 8 inputs, 20 KiB:
+/// 145.6 → 136.6 ns; binary16 and fast activations alike; one size at 0.99×: LSTM of 20 units
+/// with 8 inputs), as fast at 23 to 30 KiB, and from 32 KiB up 0.86–0.98× with 8 inputs (the
+/// projection pass then streams the input rows apart from the recurrence's L2-bound pass),
+/// 0.99–1.01× with one.
+inline constexpr std::size_t run_step_max_bytes = 24 * 1024;
+
+/// Whether run() computes a layer's input projections in a pass of their own (see
+/// run_step_max_bytes and project_min_rows).
+constexpr bool run_projects_inputs(std::size_t in, std::size_t weight_bytes) noexcept {
+  return in >= project_min_rows || weight_bytes > run_step_max_bytes;
+}
 
 /// Where register r of a column block (V registers per gate, gates n floats apart, first
 /// column j) sits in the bias and in a projection: gate r / V, register r mod V.
