@@ -108,6 +108,13 @@ TEST_CASE("run() goes in chunks where the largest layer has run_min_units units 
   static_assert(!detail::run_projects_inputs(3, Lstm<3, 30>::weight_bytes), "stack");
   static_assert(!detail::run_projects_inputs(9, Gru<9, 33, false>::weight_bytes), "gru_before");
   static_assert(!detail::run_projects_inputs(8, Lstm<8, 24, f16>::weight_bytes), "half");
+  // Where no layer projects apart, run() keeps no projection buffer: the two row buffers only.
+  using before_shape = detail::model_shape<Gru<9, 33, false>, Dense<33, 3, act::tanh>>;
+  static_assert(before_shape::proj == 0, "no projecting layer");
+  static_assert(detail::model_shape<Lstm<8, 48>, Dense<48, 2>>::proj > 0, "a projecting layer");
+  CHECK(gru_before::state_bytes == Gru<9, 33, false>::state_bytes +
+                                       Dense<33, 3, act::tanh>::state_bytes + 16 * sizeof(float) +
+                                       2 * chunk * before_shape::row * sizeof(float));
   // A loop of step() keeps no sequence buffers: a small model's RAM is its layers' state and
   // the input buffer.
   CHECK(lstm_small::state_bytes ==
@@ -197,8 +204,11 @@ TEST_CASE("DynamicModel::run equals its step() bit for bit, every kind and weigh
   }
 }
 
-TEST_CASE("a layer's run() writes each output row at its stride and keeps the last h") {
-  using L = Gru<8, 20>;
+// Both forms of a layer's run(): full steps (8 inputs, no projection buffer: run() gets none)
+// and a pass of input projections first (16 inputs).
+TEST_CASE_TEMPLATE("a layer's run() writes each output row at its stride and keeps the last h", L,
+                   Gru<8, 20>, Gru<16, 20>) {
+  static_assert((L::proj_floats == 0) == (L::in_size < detail::project_min_rows), "both forms");
   const io::model_desc d = test::random_model<L>(5);
   static L a, b;
   REQUIRE(test::set_layer(a, d.layers[0]) == status::ok);
@@ -208,7 +218,8 @@ TEST_CASE("a layer's run() writes each output row at its stride and keeps the la
   constexpr std::size_t n = 6, ldx = 11, ldy = L::out_padded + 16;
   const auto x = r.uniform(n * ldx, -1.0f, 1.0f);
   alignas(64) static float y[n * ldy];
-  alignas(64) static float proj[n * L::proj_floats];
+  alignas(64) static float proj_buffer[n * L::proj_floats + 1];
+  float* proj = L::proj_floats == 0 ? nullptr : proj_buffer;
   for (float& v : y)
     v = 777.0f;
   a.run(x.data(), ldx, y, ldy, n, proj);

@@ -367,7 +367,9 @@ class BasicDynamicModel {
     for (std::size_t i = 0; i < n; ++i) {
       const sizes z = layer_sizes(specs[i]);
       row = z.out > row ? z.out : row;
-      proj = z.proj > proj ? z.proj : proj;
+      // Only layers whose run() projects its inputs apart use the projections (run_layer).
+      if (detail::run_projects_inputs(specs[i].in, z.weight_bytes + z.bias * sizeof(float)))
+        proj = z.proj > proj ? z.proj : proj;
       units = specs[i].units > units ? specs[i].units : units;
     }
     return {simd::round_up(row, 16), simd::round_up(proj, 16), detail::run_chunk_for(units)};

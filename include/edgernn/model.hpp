@@ -131,7 +131,8 @@ EDGERNN_INLINE float affine(float x, float s, float o) noexcept {
 
 /// The buffers of run(): two ping-pong sequences of `Chunk` rows of `Row` floats (each layer
 /// reads one and writes the other) and `Chunk` input projections of `Proj` floats. Sizes are
-/// multiples of 16 floats, so they add no padding. Empty when Chunk is 0.
+/// multiples of 16 floats, so they add no padding. Empty when Chunk is 0; no projections when
+/// Proj is 0 (every layer runs full steps in run(), see detail::run_projects_inputs).
 template <std::size_t Chunk, std::size_t Row, std::size_t Proj>
 struct sequence_buffers {
   static constexpr std::size_t bytes = (2 * Chunk * Row + Chunk * Proj) * sizeof(float);
@@ -139,8 +140,19 @@ struct sequence_buffers {
   alignas(64) float seq_b_[Chunk * Row] = {};
   alignas(64) float proj_[Chunk * Proj] = {};
 };
+template <std::size_t Chunk, std::size_t Row>
+struct sequence_buffers<Chunk, Row, 0> {
+  static constexpr std::size_t bytes = 2 * Chunk * Row * sizeof(float);
+  alignas(64) float seq_a_[Chunk * Row] = {};
+  alignas(64) float seq_b_[Chunk * Row] = {};
+  static constexpr float* proj_ = nullptr;
+};
 template <std::size_t Row, std::size_t Proj>
 struct sequence_buffers<0, Row, Proj> {
+  static constexpr std::size_t bytes = 0;
+};
+template <std::size_t Row>
+struct sequence_buffers<0, Row, 0> {
   static constexpr std::size_t bytes = 0;
 };
 
@@ -272,11 +284,11 @@ struct model_shape {
   static constexpr std::size_t first_reads = first::in_reads;
   /// run(): steps per chunk (run_chunk_for the largest layer: EDGERNN_RUN_CHUNK, 8 with SIMD,
   /// or 0), floats per sequence row (every layer's input reads and output buffer), floats of
-  /// one input projection.
+  /// one input projection (0 where no layer's run() projects its inputs apart).
   static constexpr std::size_t chunk = run_chunk_for(max_of({Layers::out_size...}));
   static constexpr std::size_t row =
       simd::round_up(max_of({first_reads, Layers::out_padded...}), 16);
-  static constexpr std::size_t proj = simd::round_up(max_of({1, Layers::proj_floats...}), 16);
+  static constexpr std::size_t proj = simd::round_up(max_of({0, Layers::proj_floats...}), 16);
 };
 
 }  // namespace detail

@@ -226,8 +226,10 @@ class gru_layer {
       K::weight_floats(In, H) * sizeof(T) + K::bias_floats(H) * sizeof(float);
   /// h double-buffered, plus (reset_after = false) z, r∘h and x·Kh between the passes.
   static constexpr std::size_t state_bytes = (2 * Hb + K::scratch_floats(H)) * sizeof(float);
-  /// Scratch floats per step of run(): the input projection.
-  static constexpr std::size_t proj_floats = K::proj_floats(H);
+  /// Scratch floats per step of run(): the input projection, or 0 where run() runs full steps
+  /// (run_projects_inputs).
+  static constexpr std::size_t proj_floats =
+      run_projects_inputs(In, weight_bytes) ? K::proj_floats(H) : 0;
 
   /// Packed weights; a literal type, so an exported header can build it at compile time.
   struct packed {

@@ -154,8 +154,10 @@ class lstm_layer {
       K::weight_floats(In, H) * sizeof(T) + K::bias_floats(H) * sizeof(float);
   /// Recurrent state and output: h (double-buffered, 2·Hb floats) and c (Hp floats).
   static constexpr std::size_t state_bytes = (2 * Hb + Hp) * sizeof(float);
-  /// Scratch floats per step of run(): the input projection.
-  static constexpr std::size_t proj_floats = K::proj_floats(H);
+  /// Scratch floats per step of run(): the input projection, or 0 where run() runs full steps
+  /// (run_projects_inputs).
+  static constexpr std::size_t proj_floats =
+      run_projects_inputs(In, weight_bytes) ? K::proj_floats(H) : 0;
 
   /// Packed weights; a literal type, so an exported header can build it at compile time.
   struct packed {
