@@ -15,6 +15,7 @@
 #include <sstream>
 #include <string>
 
+#include "edgernn/edgernn.hpp"
 #include "io/files.hpp"
 #include "io/keras_json.hpp"
 #include "io/model_file.hpp"
@@ -185,6 +186,25 @@ TEST_CASE("`edgernn info` and `export-header` describe the model") {
   CHECK(info.find("4418") != std::string::npos);  // parameters: 4·32·(1 + 32 + 1) + 32·2 + 2
   CHECK(info.find("CRC-32") != std::string::npos);
   CHECK(info.find("lstm") != std::string::npos);
+  CHECK(info.find("float32 weights") != std::string::npos);
+  // The static model's bytes, as Model<...> counts them (run()'s buffers included), and the
+  // kernels each layer runs.
+  using edgernn::Model, edgernn::Lstm, edgernn::Dense, edgernn::f16, edgernn::activation;
+  using f32_model = Model<Lstm<1, 32>, Dense<32, 2>>;
+  using f16_model = Model<Lstm<1, 32, f16>, Dense<32, 2, activation::linear, f16>>;
+  const auto memory = [](std::size_t weights, std::size_t state) {
+    return "(weights " + std::to_string(weights) + " + state " + std::to_string(state) + " + ";
+  };
+  CHECK(info.find(memory(f32_model::weight_bytes, f32_model::state_bytes)) != std::string::npos);
+  CHECK(info.find(edgernn::DynamicModel::kernels_for(
+            {edgernn::layer_kind::lstm, activation::tanh, true, 1, 32})) != std::string::npos);
+  // Binary16 weights: half the weight bytes, said so.
+  REQUIRE(cli("convert '" + ern + "' -o '" + path("info16.ern") + "' --weights f16").code == 0);
+  REQUIRE(cli("info '" + path("info16.ern") + "' > '" + path("info16.txt") + "'").code == 0);
+  const std::string info16 = slurp(path("info16.txt"));
+  CHECK(info16.find("binary16 weights") != std::string::npos);
+  CHECK(info16.find(memory(f16_model::weight_bytes, f16_model::state_bytes)) != std::string::npos);
+  CHECK(f16_model::weight_bytes < f32_model::weight_bytes);
   REQUIRE(cli("export-header '" + ern + "' -o '" + path("lstm32.hpp") + "' --name lstm32").code ==
           0);
   const std::string h = slurp(path("lstm32.hpp"));

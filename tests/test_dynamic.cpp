@@ -21,7 +21,42 @@ const layer_spec stack_specs[] = {{layer_kind::lstm, act::tanh, true, 3, 20},
                                   {layer_kind::simple_rnn, act::relu, true, 9, 5},
                                   {layer_kind::dense, act::sigmoid, true, 5, 2}};
 
+// `edgernn info` reports a static Model's bytes from its layer list (model_footprint).
+template <class M>
+void check_footprint(std::initializer_list<layer_spec> specs) {
+  const auto f = DynamicModel::model_footprint(specs.begin(), specs.size());
+  CHECK(f.weight_bytes == M::weight_bytes);
+  CHECK(f.state_bytes == M::state_bytes);
+}
+
 }  // namespace
+
+TEST_CASE("model_footprint gives the static Model's weight and state bytes") {
+  using L = layer_kind;
+  check_footprint<stack>({stack_specs[0], stack_specs[1], stack_specs[2], stack_specs[3]});
+  // run() in chunks: layers of full steps (no projection buffer), then projecting ones (16
+  // inputs; weights over detail::run_step_max_bytes).
+  check_footprint<Model<Lstm<1, 32>, Dense<32, 2>>>(
+      {{L::lstm, act::tanh, true, 1, 32}, {L::dense, act::linear, true, 32, 2}});
+  check_footprint<Model<Lstm<16, 32>, Dense<32, 1>>>(
+      {{L::lstm, act::tanh, true, 16, 32}, {L::dense, act::linear, true, 32, 1}});
+  check_footprint<Model<Lstm<1, 100>, Dense<100, 1>>>(
+      {{L::lstm, act::tanh, true, 1, 100}, {L::dense, act::linear, true, 100, 1}});
+  check_footprint<Model<SimpleRnn<1, 50, act::relu>, Dense<50, 1>>>(
+      {{L::simple_rnn, act::relu, true, 1, 50}, {L::dense, act::linear, true, 50, 1}});
+  // No chunks (fewer than 16 units), and the 512-bit kernels of a 12-unit GRU with 8 inputs.
+  check_footprint<Model<Gru<8, 12, true>, Dense<12, 1>>>(
+      {{L::gru, act::tanh, true, 8, 12}, {L::dense, act::linear, true, 12, 1}});
+  // Binary16 weights and the fast activations.
+  check_footprint<Model<Lstm<8, 24, f16>, Gru<24, 16, true, f16>, Dense<16, 1, act::linear, f16>>>(
+      {{L::lstm, act::tanh, true, 8, 24, true},
+       {L::gru, act::tanh, true, 24, 16, true},
+       {L::dense, act::linear, true, 16, 1, true}});
+  check_footprint<Model<Gru<4, 40, false, fast_activations>, Dense<40, 3, act::tanh>>>(
+      {{L::gru, act::tanh, false, 4, 40, false, true}, {L::dense, act::tanh, true, 40, 3}});
+  const layer_spec bad[] = {{L::lstm, act::relu, true, 1, 8}};
+  CHECK(DynamicModel::model_footprint(bad, 1).weight_bytes == 0);
+}
 
 TEST_CASE("DynamicModel matches the static Model on a stack") {
   const auto d = test::random_model_for<stack>(5);

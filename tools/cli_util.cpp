@@ -10,12 +10,13 @@
 
 namespace edgernn::cli {
 
-io::model_desc read_any_model(const std::string& path) {
+io::model_desc read_any_model(const std::string& path, io::encode_options* stored) {
   const std::vector<unsigned char> bytes = io::read_file(path);
   if (bytes.size() >= 4 && bytes[0] == format::magic[0] && bytes[1] == format::magic[1] &&
       bytes[2] == format::magic[2] && bytes[3] == format::magic[3]) {
-    return io::decode_model(bytes.data(), bytes.size(), path);
+    return io::decode_model(bytes.data(), bytes.size(), path, stored);
   }
+  if (stored != nullptr) *stored = io::encode_options{};
   std::size_t i = 0;
   while (i < bytes.size() && std::isspace(bytes[i]))
     ++i;

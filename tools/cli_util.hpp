@@ -4,6 +4,7 @@
 #include <string>
 
 #include "io/model_desc.hpp"
+#include "io/model_file.hpp"
 
 namespace CLI {
 class App;
@@ -12,8 +13,9 @@ class Option;
 
 namespace edgernn::cli {
 
-/// Reads a model from a .ern file or a Keras-layout JSON file (told apart by content).
-io::model_desc read_any_model(const std::string& path);
+/// Reads a model from a .ern file or a Keras-layout JSON file (told apart by content). `stored`
+/// (if given) receives how the file stores the weights (float32 for JSON).
+io::model_desc read_any_model(const std::string& path, io::encode_options* stored = nullptr);
 
 /// True if `path` names a JSON model by its extension.
 bool is_json_path(const std::string& path);

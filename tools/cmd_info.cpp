@@ -2,10 +2,13 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "cli_util.hpp"
 #include "commands.hpp"
 #include "edgernn/dynamic_model.hpp"
+#include "edgernn/format.hpp"
 #include "io/files.hpp"
 #include "io/model_file.hpp"
 
@@ -23,24 +26,34 @@ std::string layer_name(const io::layer_desc& l) {
   return s;
 }
 
-layer_spec spec_of(const io::layer_desc& l) {
-  return {l.kind, l.act, l.reset_after, l.in, l.units};
+layer_spec spec_of(const io::layer_desc& l, bool half) {
+  return {l.kind, l.act, l.reset_after, l.in, l.units, half};
 }
 
-// Bytes of a static Model / ConstModel with the kernels of `Arch`.
+std::vector<layer_spec> specs_of(const io::model_desc& m, bool half) {
+  std::vector<layer_spec> specs;
+  for (const auto& l : m.layers)
+    specs.push_back(spec_of(l, half));
+  return specs;
+}
+
+// Bytes of a static Model / ConstModel with the kernels of `Arch` (those of Model::weight_bytes
+// and Model::state_bytes, run()'s buffers included).
 template <class Arch>
-void footprint_line(const io::model_desc& m, const char* label) {
-  std::size_t weights = 0, state = simd::round_up(m.in, 16) * sizeof(float);
-  for (const auto& l : m.layers) {
-    const auto f = BasicDynamicModel<Arch>::layer_footprint(spec_of(l));
-    weights += f.weight_bytes;
-    state += f.state_bytes;
-  }
+void footprint_line(const io::model_desc& m, bool half, const char* label) {
+  const std::vector<layer_spec> specs = specs_of(m, half);
+  const auto f = BasicDynamicModel<Arch>::model_footprint(specs.data(), specs.size());
   const std::size_t scaling = 2 * (m.in + m.out()) * sizeof(float);
   std::printf(
-      "  %-30s Model: %zu B (weights %zu + state %zu + scaling %zu); "
+      "  %-26s Model: %zu B (weights %zu + state %zu + scaling %zu); "
       "ConstModel: flash %zu B, RAM %zu B\n",
-      label, weights + state + scaling, weights, state, scaling, weights + scaling, state);
+      label, f.weight_bytes + f.state_bytes + scaling, f.weight_bytes, f.state_bytes, scaling,
+      f.weight_bytes + scaling, f.state_bytes);
+}
+
+bool is_model_file(const std::vector<unsigned char>& b) {
+  return b.size() >= 12 && b[0] == format::magic[0] && b[1] == format::magic[1] &&
+         b[2] == format::magic[2] && b[3] == format::magic[3];
 }
 
 }  // namespace
@@ -52,34 +65,33 @@ void add_info_command(CLI::App& app) {
   cmd->add_option("model", *path, "model file (.ern, or a JSON model)")->required();
   cmd->callback([path] {
     const std::vector<unsigned char> bytes = io::read_file(*path);
-    const io::model_desc m = read_any_model(*path);
+    io::encode_options stored;
+    const io::model_desc m = read_any_model(*path, &stored);
+    const bool half = stored.half_weights;
     std::printf("%s\n", path->c_str());
-    if (!is_json_path(*path) && bytes.size() >= 12) {
-      std::printf("  format: edgernn model file v%u.%u, %zu bytes, CRC-32 %08X\n",
+    if (is_model_file(bytes)) {
+      std::printf("  format: edgernn model file v%u.%u, %zu bytes, CRC-32 %08X, %s weights\n",
                   bytes[8] | (bytes[9] << 8), bytes[10] | (bytes[11] << 8), bytes.size(),
-                  io::stored_checksum(bytes));
+                  io::stored_checksum(bytes), half ? "binary16" : "float32");
     }
     std::printf("  input: %zu per step%s; output: %zu per step%s\n", m.in,
                 m.norm.has_input() ? " (scaled from raw units)" : "", m.out(),
                 m.norm.has_output() ? " (scaled to raw units)" : "");
-    std::printf("\n  #  layer                 inputs   units   parameters\n");
+    // The kernels each layer runs in this build (the width chosen per layer, see the README's
+    // Kernel widths; binary16 layers widen their weights in the 256-bit kernels).
+    std::printf("\n  #  layer                 inputs   units   parameters   kernels here\n");
     for (std::size_t i = 0; i < m.layers.size(); ++i) {
       const io::layer_desc& l = m.layers[i];
-      std::printf("  %-2zu %-20s %7zu %7zu %12zu\n", i, layer_name(l).c_str(), l.in, l.units,
-                  l.param_count());
+      std::printf("  %-2zu %-20s %7zu %7zu %12zu   %s\n", i, layer_name(l).c_str(), l.in, l.units,
+                  l.param_count(), DynamicModel::kernels_for(spec_of(l, half)));
     }
-    std::printf("  total parameters: %zu (%zu bytes as float32)\n\n", m.param_count(),
-                m.param_count() * sizeof(float));
+    std::printf("  total parameters: %zu (%zu bytes as %s)\n\n", m.param_count(),
+                m.param_count() * (half ? 2 : sizeof(float)), half ? "binary16" : "float32");
     std::printf("  memory of the static model, by target:\n");
 #if EDGERNN_HAS_XSIMD
-    {
-      using O = simd::ops<simd::default_arch>;
-      const std::string label =
-          std::string("this build (") + O::name() + ", " + std::to_string(O::width) + " floats):";
-      footprint_line<simd::default_arch>(m, label.c_str());
-    }
+    footprint_line<simd::default_arch>(m, half, "this build (kernels above):");
 #endif
-    footprint_line<simd::scalar>(m, "scalar (Cortex-M, armv6):");
+    footprint_line<simd::scalar>(m, half, "scalar (Cortex-M, armv6):");
   });
 }
 

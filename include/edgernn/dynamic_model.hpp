@@ -195,6 +195,29 @@ class BasicDynamicModel {
     const sizes z = layer_sizes(s);
     return {z.weight_bytes + z.bias * sizeof(float), z.state * sizeof(float)};
   }
+  /// The same for the static Model (or ConstModel) of these layers with these kernels: its
+  /// weight_bytes and state_bytes (the layers' state, the input buffer and the buffers of
+  /// run()), as `edgernn info` reports them. 0, 0 for an invalid list.
+  static footprint model_footprint(const layer_spec* specs, std::size_t n) noexcept {
+    if (validate(specs, n) != status::ok) return {0, 0};
+    footprint f{0, input_floats(specs) * sizeof(float)};
+    for (std::size_t i = 0; i < n; ++i) {
+      const footprint l = layer_footprint(specs[i]);
+      f.weight_bytes += l.weight_bytes;
+      f.state_bytes += l.state_bytes;
+    }
+    const seq_sizes q = sequence_sizes(specs, n);
+    f.state_bytes += q.chunk * (2 * q.row + q.proj) * sizeof(float);
+    return f;
+  }
+  /// Name of the kernels a layer of spec `s` runs with this model's instruction sets, before
+  /// init() (layer_kernels names those of an initialized model's layers).
+  static const char* kernels_for(const layer_spec& s) noexcept {
+    const char* name = "";
+    with_kernels(narrow_for(s), s.half, s.fast,
+                 [&](auto k) { name = simd::ops<typename decltype(k)::arch>::name(); });
+    return name;
+  }
 
   /// Bytes a caller buffer needs to load the model file `file` (0 if the file is invalid).
   static std::size_t required_bytes(const void* file, std::size_t n) noexcept {
@@ -339,8 +362,9 @@ class BasicDynamicModel {
         }
         case layer_kind::lstm: {
           using K = detail::lstm_kernel<A, T>;
-          z = {K::weight_floats(s.in, s.units) * sizeof(T), K::bias_floats(s.units), 3 * hp, hp,
-               K::proj_floats(s.units)};
+          // h twice, then c in the layer's own registers (as the static layer).
+          z = {K::weight_floats(s.in, s.units) * sizeof(T), K::bias_floats(s.units),
+               2 * hp + K::shape(s.units).padded, hp, K::proj_floats(s.units)};
           break;
         }
         case layer_kind::gru:
