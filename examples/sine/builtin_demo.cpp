@@ -64,8 +64,10 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // The kernels the recurrent layer runs: their width depends on its size (17 units: the
+  // 256-bit ones of an AVX-512 build, see simd::narrow_by_default).
   std::printf("SimpleRNN(17, tanh) + Dense(1), %s kernels, %zu weight bytes\n\n",
-              edgernn::simd::ops<edgernn::simd::default_arch>::name(), Sine::weight_bytes);
+              edgernn::simd::ops<Sine::layer_type<0>::arch>::name(), Sine::weight_bytes);
   std::printf("  step     input    edgernn    PyTorch   |diff|\n");
   double worst = 0;
   bool within = true;  // the project's tolerance against float64: 1e-5 + 1e-4·|e|
