@@ -215,7 +215,7 @@ TEST_CASE_TEMPLATE("a layer's run() writes each output row at its stride and kee
   REQUIRE(test::set_layer(b, d.layers[0]) == status::ok);
   test::rng r(8);
   // Rows of y and proj aligned as run() requires (64 bytes, whole registers apart); x unaligned.
-  constexpr std::size_t n = 6, ldx = 11, ldy = L::out_padded + 16;
+  constexpr std::size_t n = 6, ldx = L::in_size + 3, ldy = L::out_padded + 16;
   const auto x = r.uniform(n * ldx, -1.0f, 1.0f);
   alignas(64) static float y[n * ldy];
   alignas(64) static float proj_buffer[n * L::proj_floats + 1];
