@@ -30,9 +30,15 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("kernels", edgernn::simd::ops<edgernn::simd::default_arch>::name());
   benchmark::AddCustomContext("peak_gflops", std::to_string(edgernn::bench::peak_gflops()));
   benchmark::AddCustomContext("widened_gflops", std::to_string(edgernn::bench::widened_gflops()));
-  for (std::size_t kib : {16u, 384u, 8192u}) {
-    benchmark::AddCustomContext("read_GBps_" + std::to_string(kib) + "KiB",
-                                std::to_string(edgernn::bench::read_bandwidth(kib << 10)));
+  // Each cache level's size and the bandwidth the % ceiling counters use for it.
+  const edgernn::bench::cache_sizes c = edgernn::bench::caches();
+  const std::size_t sizes[] = {c.l1, c.l2, c.l3};
+  for (int level = 1; level <= 3; ++level) {
+    const std::string l = "L" + std::to_string(level);
+    benchmark::AddCustomContext("cache_KiB_" + l, std::to_string(sizes[level - 1] >> 10));
+    benchmark::AddCustomContext(
+        "read_GBps_" + l,
+        std::to_string(edgernn::bench::read_bandwidth(edgernn::bench::probe_bytes(level))));
   }
   edgernn_bench::register_simple_rnn();
   edgernn_bench::register_lstm();

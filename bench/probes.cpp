@@ -7,6 +7,10 @@
 #include <memory>
 #include <vector>
 
+#if defined(__linux__)
+#include <unistd.h>
+#endif
+
 #include "edgernn/simd/arch.hpp"
 
 namespace edgernn::bench {
@@ -117,14 +121,37 @@ double read_bandwidth(std::size_t bytes) {
   return sink == 12345.0f ? 0.0 : best;
 }
 
+cache_sizes caches() {
+  static const cache_sizes value = [] {
+    cache_sizes c{32u << 10, 1u << 20, 32u << 20};  // Zen 4's, where the OS reports nothing
+#if defined(__linux__) && defined(_SC_LEVEL1_DCACHE_SIZE)
+    const long l1 = ::sysconf(_SC_LEVEL1_DCACHE_SIZE), l2 = ::sysconf(_SC_LEVEL2_CACHE_SIZE),
+               l3 = ::sysconf(_SC_LEVEL3_CACHE_SIZE);
+    if (l1 > 0) c.l1 = static_cast<std::size_t>(l1);
+    if (l2 > 0) c.l2 = static_cast<std::size_t>(l2);
+    if (l3 > 0) c.l3 = static_cast<std::size_t>(l3);
+#endif
+    return c;
+  }();
+  return value;
+}
+
+std::size_t probe_bytes(int level) {
+  const cache_sizes c = caches();
+  if (level == 1) return c.l1 / 2;
+  if (level == 2) return c.l2 / 8 * 3;
+  return std::min<std::size_t>(c.l3 / 4, 8u << 20);
+}
+
 double bandwidth_for(std::size_t bytes) {
-  static const double l1 = read_bandwidth(16 << 10);
-  static const double l2 = read_bandwidth(384 << 10);
-  static const double l3 = read_bandwidth(8 << 20);
+  static const double l1 = read_bandwidth(probe_bytes(1));
+  static const double l2 = read_bandwidth(probe_bytes(2));
+  static const double l3 = read_bandwidth(probe_bytes(3));
   static const double mem = read_bandwidth(256 << 20);
-  if (bytes <= (24u << 10)) return l1;
-  if (bytes <= (768u << 10)) return l2;
-  if (bytes <= (16u << 20)) return l3;
+  const cache_sizes c = caches();
+  if (bytes <= c.l1 / 4 * 3) return l1;
+  if (bytes <= c.l2 / 4 * 3) return l2;
+  if (bytes <= c.l3 / 4 * 3) return l3;
   return mem;
 }
 

@@ -23,8 +23,21 @@ double widened_gflops();
 /// in whichever cache level holds it).
 double read_bandwidth(std::size_t bytes);
 
-/// The bandwidth of the cache level that holds a working set of `bytes` (probed once per
-/// level: L1 ≤ 24 KiB, L2 ≤ 768 KiB, L3 ≤ 16 MiB, then memory).
+/// Data cache sizes per level in bytes, as the OS reports them (sysconf on Linux/glibc), each
+/// level that reports nothing taken as Zen 4's (32 KiB, 1 MiB, 32 MiB).
+struct cache_sizes {
+  std::size_t l1, l2, l3;
+};
+cache_sizes caches();
+
+/// The working set probed for each level's bandwidth: half of L1, 3/8 of L2, a quarter of L3
+/// (at most 8 MiB: an L3 is shared by the cores) — well inside the level, well above the one
+/// below it. (level 1, 2 or 3.)
+std::size_t probe_bytes(int level);
+
+/// The bandwidth of the cache level that holds a working set of `bytes`: a level holds a working
+/// set up to 3/4 of its size (the rest goes to the state, the code and the other data); each
+/// level probed once (probe_bytes), then memory.
 double bandwidth_for(std::size_t bytes);
 
 }  // namespace edgernn::bench
