@@ -56,8 +56,10 @@ struct weights {
 
 /// Weight storage for a layer's `Kernels` parameter: binary16 weights with the default kernels
 /// for binary16 (`Lstm<In, H, f16>`: simd::narrow_arch at every size, since 256-bit
-/// conversions stream twice as fast as 512-bit ones on the AVX-512 CPUs measured, see
-/// bench/bench_step.cpp), or with those of `Arch` (`f16_on<Arch>`).
+/// conversions stream twice as fast as 512-bit ones on Zen 4, see bench/bench_step.cpp; on an
+/// Intel Xeon, a harness alternating both, the 512-bit ones took 0.86–0.88× the time for LSTM
+/// and GRU of 64 and 128 units and 0.93–0.95× for SimpleRNN of 64–256, see the README), or with
+/// those of `Arch` (`f16_on<Arch>`).
 struct f16 {};
 template <class Arch>
 struct f16_on {};
