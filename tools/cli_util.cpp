@@ -12,8 +12,7 @@ namespace edgernn::cli {
 
 io::model_desc read_any_model(const std::string& path, io::encode_options* stored) {
   const std::vector<unsigned char> bytes = io::read_file(path);
-  if (bytes.size() >= 4 && bytes[0] == format::magic[0] && bytes[1] == format::magic[1] &&
-      bytes[2] == format::magic[2] && bytes[3] == format::magic[3]) {
+  if (is_model_file(bytes)) {
     return io::decode_model(bytes.data(), bytes.size(), path, stored);
   }
   if (stored != nullptr) *stored = io::encode_options{};
@@ -24,6 +23,11 @@ io::model_desc read_any_model(const std::string& path, io::encode_options* store
     return io::parse_keras_json(std::string(bytes.begin(), bytes.end()), path);
   }
   throw io::error(path + ": neither an edgernn model file (.ern) nor a JSON model");
+}
+
+bool is_model_file(const std::vector<unsigned char>& bytes) {
+  return bytes.size() >= 4 && bytes[0] == format::magic[0] && bytes[1] == format::magic[1] &&
+         bytes[2] == format::magic[2] && bytes[3] == format::magic[3];
 }
 
 bool is_json_path(const std::string& path) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "io/model_desc.hpp"
 #include "io/model_file.hpp"
@@ -16,6 +17,9 @@ namespace edgernn::cli {
 /// Reads a model from a .ern file or a Keras-layout JSON file (told apart by content). `stored`
 /// (if given) receives how the file stores the weights (float32 for JSON).
 io::model_desc read_any_model(const std::string& path, io::encode_options* stored = nullptr);
+
+/// True if `bytes` start with the model file's magic (format::magic).
+bool is_model_file(const std::vector<unsigned char>& bytes);
 
 /// True if `path` names a JSON model by its extension.
 bool is_json_path(const std::string& path);

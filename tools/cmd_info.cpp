@@ -8,7 +8,6 @@
 #include "cli_util.hpp"
 #include "commands.hpp"
 #include "edgernn/dynamic_model.hpp"
-#include "edgernn/format.hpp"
 #include "io/files.hpp"
 #include "io/model_file.hpp"
 
@@ -51,11 +50,6 @@ void footprint_line(const io::model_desc& m, bool half, const char* label) {
       f.weight_bytes + scaling, f.state_bytes);
 }
 
-bool is_model_file(const std::vector<unsigned char>& b) {
-  return b.size() >= 12 && b[0] == format::magic[0] && b[1] == format::magic[1] &&
-         b[2] == format::magic[2] && b[3] == format::magic[3];
-}
-
 }  // namespace
 
 void add_info_command(CLI::App& app) {
@@ -69,7 +63,7 @@ void add_info_command(CLI::App& app) {
     const io::model_desc m = read_any_model(*path, &stored);
     const bool half = stored.half_weights;
     std::printf("%s\n", path->c_str());
-    if (is_model_file(bytes)) {
+    if (is_model_file(bytes) && bytes.size() >= 12) {
       std::printf("  format: edgernn model file v%u.%u, %zu bytes, CRC-32 %08X, %s weights\n",
                   bytes[8] | (bytes[9] << 8), bytes[10] | (bytes[11] << 8), bytes.size(),
                   io::stored_checksum(bytes), half ? "binary16" : "float32");
