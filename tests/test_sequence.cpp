@@ -61,14 +61,27 @@ void check_model(std::uint64_t seed) {
   }
 }
 
+// The recurrent layers' kernels are named where a width is meant (on AVX-512, 512-bit W and
+// 256-bit N), so that these models cover both whichever rule the build's default is
+// (simd::default_width_rule); elsewhere W and N are the same kernels.
+using W = simd::default_arch;
+using N = simd::narrow_arch;
 using lstm_small = Model<Lstm<8, 5>, Dense<5, 1>>;
-using lstm_wide = Model<Lstm<8, 48>, Dense<48, 2>>;       // 512-bit kernels on AVX-512
-using gru_after = Model<Gru<8, 12, true>, Dense<12, 1>>;  // 512-bit (gates · inputs ≥ 16)
-using gru_before = Model<Gru<9, 33, false>, Dense<33, 3, act::tanh>>;
-using srnn = Model<SimpleRnn<8, 20, act::relu>, Dense<20, 1, act::sigmoid>>;
-// 512-bit, 512-bit (a GRU of 9 units with 30 inputs), 256-bit, 256-bit and 512-bit kernels on
-// AVX-512 (simd::narrow_by_default).
-using stack = Model<Lstm<3, 30>, Gru<30, 9, true>, SimpleRnn<9, 17, act::tanh>,
+using lstm_wide = Model<Lstm<8, 48, W>, Dense<48, 2>>;
+using gru_after = Model<Gru<8, 12, true, W>, Dense<12, 1>>;
+using gru_before = Model<Gru<9, 33, false, N>, Dense<33, 3, act::tanh>>;
+using srnn = Model<SimpleRnn<8, 20, act::relu, N>, Dense<20, 1, act::sigmoid>>;
+// 256-bit recurrent layers before 512-bit Dense layers (which read their input buffer with
+// aligned loads of 64 bytes).
+using mixed = Model<Gru<9, 33, false, N>, Dense<33, 3, act::tanh, W>>;
+using mixed_srnn = Model<SimpleRnn<1, 30, act::tanh, N>, Dense<30, 2, act::linear, W>,
+                         Dense<2, 1, act::linear, W>>;
+static_assert(alignof(Gru<9, 33, false, N>) >= simd::ops<W>::alignment &&
+                  alignof(SimpleRnn<1, 30, act::tanh, N>) >= simd::ops<W>::alignment &&
+                  alignof(Lstm<1, 20, N>) >= simd::ops<W>::alignment &&
+                  alignof(Dense<30, 2, act::linear, N>) >= simd::ops<W>::alignment,
+              "output buffers aligned for the widest kernels");
+using stack = Model<Lstm<3, 30, W>, Gru<30, 9, true, W>, SimpleRnn<9, 17, act::tanh, N>,
                     Dense<17, 32, act::relu>, Dense<32, 2>>;
 using half = Model<Lstm<8, 24, f16>, Gru<24, 16, true, f16>, Dense<16, 1, act::linear, f16>>;
 using narrow_only =
@@ -79,8 +92,7 @@ using scalar_small = Model<Gru<8, 7, false, simd::scalar>, Dense<7, 2, act::line
 // Wide inputs, where the input projections are a matrix product over several steps at a time
 // (detail::project_block): an odd number of rows for every chain count, blocks of one, two and
 // four registers per gate, and a column of registers left over (the widest kernels' registers:
-// the default ones would be 256-bit for 24, 33 and 20 units on AVX-512).
-using W = simd::default_arch;
+// the default ones may be 256-bit for 24, 33 and 20 units on AVX-512).
 using wide_inputs = Model<Lstm<67, 24, W>, Gru<24, 64, true, W>, SimpleRnn<64, 33, act::tanh, W>,
                           Gru<33, 20, false, W>, Dense<20, 1, act::linear, W>>;
 using wide_half = Model<Gru<50, 32, false, f16>, Lstm<32, 72, f16>, Dense<72, 1, act::linear, f16>>;
@@ -103,16 +115,16 @@ TEST_CASE("run() goes in chunks where the largest layer has run_min_units units 
   CHECK(scalar_kernels::sequence_chunk == chunk);
   // The chunked models below have layers of both forms of run(): a pass of input projections
   // (16 inputs or more, or weights beyond detail::run_step_max_bytes) and full steps.
-  static_assert(detail::run_projects_inputs(8, Lstm<8, 48>::weight_bytes), "lstm_wide");
+  static_assert(detail::run_projects_inputs(8, Lstm<8, 48, W>::weight_bytes), "lstm_wide");
   static_assert(detail::run_projects_inputs(67, Lstm<67, 24, W>::weight_bytes), "wide_inputs");
-  static_assert(!detail::run_projects_inputs(3, Lstm<3, 30>::weight_bytes), "stack");
-  static_assert(!detail::run_projects_inputs(9, Gru<9, 33, false>::weight_bytes), "gru_before");
+  static_assert(!detail::run_projects_inputs(3, Lstm<3, 30, W>::weight_bytes), "stack");
+  static_assert(!detail::run_projects_inputs(9, Gru<9, 33, false, N>::weight_bytes), "gru_before");
   static_assert(!detail::run_projects_inputs(8, Lstm<8, 24, f16>::weight_bytes), "half");
   // Where no layer projects apart, run() keeps no projection buffer: the two row buffers only.
-  using before_shape = detail::model_shape<Gru<9, 33, false>, Dense<33, 3, act::tanh>>;
+  using before_shape = detail::model_shape<Gru<9, 33, false, N>, Dense<33, 3, act::tanh>>;
   static_assert(before_shape::proj == 0, "no projecting layer");
-  static_assert(detail::model_shape<Lstm<8, 48>, Dense<48, 2>>::proj > 0, "a projecting layer");
-  CHECK(gru_before::state_bytes == Gru<9, 33, false>::state_bytes +
+  static_assert(detail::model_shape<Lstm<8, 48, W>, Dense<48, 2>>::proj > 0, "a projecting layer");
+  CHECK(gru_before::state_bytes == Gru<9, 33, false, N>::state_bytes +
                                        Dense<33, 3, act::tanh>::state_bytes + 16 * sizeof(float) +
                                        2 * chunk * before_shape::row * sizeof(float));
   // A loop of step() keeps no sequence buffers: a small model's RAM is its layers' state and
@@ -122,8 +134,8 @@ TEST_CASE("run() goes in chunks where the largest layer has run_min_units units 
 }
 
 TEST_CASE_TEMPLATE("Model::run equals step() bit for bit at every length and split", M, lstm_small,
-                   lstm_wide, gru_after, gru_before, srnn, stack, half, narrow_only, scalar_kernels,
-                   scalar_small, wide_inputs, wide_half) {
+                   lstm_wide, gru_after, gru_before, srnn, mixed, mixed_srnn, stack, half,
+                   narrow_only, scalar_kernels, scalar_small, wide_inputs, wide_half) {
   MESSAGE("sequence chunk " << M::sequence_chunk << " steps");
   check_model<M>(17);
 }

@@ -164,7 +164,7 @@ class dense_layer {
   };
   /// The output buffer (dense layers keep no state between steps).
   struct state {
-    alignas(O::alignment) float y[Outp] = {};
+    alignas(buffer_alignment) float y[Outp] = {};
   };
 
   /// Packs Keras arrays into `p`: kernel In × Out, bias Out.

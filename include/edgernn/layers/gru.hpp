@@ -238,7 +238,7 @@ class gru_layer {
   };
   /// h, double-buffered (h[cur] is the current output), and the scratch between passes.
   struct state {
-    alignas(O::alignment) float h[2][Hb] = {};
+    alignas(buffer_alignment) float h[2][Hb] = {};
     alignas(O::alignment) float scratch[ResetAfter ? 1 : K::scratch_floats(H)] = {};
     unsigned cur = 0;
   };

@@ -166,7 +166,7 @@ class lstm_layer {
   };
   /// h (double-buffered, h[cur] is the current output) and c.
   struct state {
-    alignas(O::alignment) float h[2][Hb] = {};
+    alignas(buffer_alignment) float h[2][Hb] = {};
     alignas(O::alignment) float c[Hp] = {};
     unsigned cur = 0;
   };

@@ -125,7 +125,7 @@ class simple_rnn_layer {
   };
   /// h, double-buffered (h[cur] is the current output).
   struct state {
-    alignas(O::alignment) float h[2][Hb] = {};
+    alignas(buffer_alignment) float h[2][Hb] = {};
     unsigned cur = 0;
   };
 

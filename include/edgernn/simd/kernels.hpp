@@ -282,6 +282,10 @@ constexpr void pack_bias(float* dst, const Reader& src, std::size_t h, std::size
 constexpr std::size_t buffer_floats(std::size_t padded) noexcept {
   return simd::round_up(padded, simd::ops<simd::default_arch>::width);
 }
+/// Alignment of a layer's output buffer: that of the widest kernels of the build, which the
+/// next layer may read it with (aligned loads: a 256-bit layer's buffer at an odd multiple of 32
+/// bytes faulted in a 512-bit Dense layer after it).
+inline constexpr std::size_t buffer_alignment = simd::ops<simd::default_arch>::alignment;
 
 /// The recurrence of a layer's run() over `n` steps, its input projections done: calls
 /// step(t, hp, hn) for t in [0, n), hn = y + t·ldy and hp the output before it (the state's
