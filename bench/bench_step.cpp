@@ -28,6 +28,9 @@
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   benchmark::AddCustomContext("kernels", edgernn::simd::ops<edgernn::simd::default_arch>::name());
+  // Which layers run the 256-bit kernels of an AVX-512 build (simd::default_width_rule).
+  benchmark::AddCustomContext("width_rule",
+                              edgernn::simd::to_string(edgernn::simd::default_width_rule));
   benchmark::AddCustomContext("peak_gflops", std::to_string(edgernn::bench::peak_gflops()));
   benchmark::AddCustomContext("widened_gflops", std::to_string(edgernn::bench::widened_gflops()));
   // Each cache level's size and the bandwidth the % ceiling counters use for it.

@@ -45,42 +45,88 @@ TEST_CASE("the requested ISA is the one running") {
   CHECK_FALSE(dp::parse_isa(nullptr, parsed));
 }
 
+TEST_CASE("kernel widths: the host's rule, EDGERNN_WIDTHS, or the constructor's") {
+  using simd::width_rule;
+  const width_rule all[] = {width_rule::zen4, width_rule::intel, width_rule::narrow,
+                            width_rule::wide};
+  for (width_rule r : all) {
+    width_rule parsed = r == width_rule::wide ? width_rule::zen4 : width_rule::wide;
+    CHECK(dp::parse_widths(simd::to_string(r), parsed));
+    CHECK(parsed == r);
+  }
+  width_rule parsed;
+  CHECK_FALSE(dp::parse_widths("amd", parsed));
+  CHECK_FALSE(dp::parse_widths(nullptr, parsed));
+  const char* env = std::getenv("EDGERNN_WIDTHS");
+  if (env != nullptr && dp::parse_widths(env, parsed)) {
+    CHECK(dp::default_widths() == parsed);
+  } else {
+    CHECK(dp::default_widths() == simd::host_width_rule());
+  }
+  CHECK(dp::Model().widths() == dp::default_widths());
+
+  // A 20-unit LSTM of one input and a Dense head of 20 inputs: on AVX-512 each layer runs the
+  // width its rule gives (the Zen 4 rule: both 256-bit; Intel: the LSTM 512-bit), elsewhere the
+  // one width there is.
+  const layer_spec specs[] = {{layer_kind::lstm, activation::tanh, true, 1, 20},
+                              {layer_kind::dense, activation::linear, true, 20, 1}};
+  for (width_rule r : all) {
+    CAPTURE(simd::to_string(r));
+    dp::Model m(under_test, r);
+    CHECK(m.widths() == r);
+    REQUIRE(m.init(specs, 2) == status::ok);
+    const std::string k0 = m.layer_kernels(0), k1 = m.layer_kernels(1);
+    MESSAGE(std::string(simd::to_string(r)) << ": " << k0 << ", " << k1);
+    if (under_test != dp::isa::avx512) {
+      CHECK(k0 == k1);  // one width
+      continue;
+    }
+    const bool lstm_narrow = simd::narrow_by_default(20, 4, 1, r);
+    CHECK(k0 == (lstm_narrow ? "fma3+avx2" : "avx512bw"));
+    CHECK(k1 == (simd::narrow_by_default(20, 0, 0, r) ? "fma3+avx2" : "avx512bw"));
+  }
+}
+
 TEST_CASE("every layer kind and size against the float64 reference") {
   namespace t = edgernn::test;
   const layer_kind kinds[] = {layer_kind::lstm, layer_kind::gru, layer_kind::gru,
                               layer_kind::simple_rnn, layer_kind::dense};
   t::sweep_result res;
   std::size_t sizes = 0;
-  for (std::size_t f = 0; f < 5; ++f) {
-    for (std::size_t in : {1u, 3u, 8u}) {
-      for (std::size_t h = 1; h <= 49; h += (h < 18 ? 1 : 5)) {
-        ++sizes;
-        io::model_desc d;
-        d.in = in;
-        io::layer_desc l;
-        l.kind = kinds[f];
-        l.act = kinds[f] == layer_kind::dense ? activation::sigmoid : activation::tanh;
-        l.reset_after = f != 2;
-        l.in = in;
-        l.units = h;
-        t::rng r(in * 1000 + h + f);
-        t::randomize(l, r);
-        d.layers.push_back(l);
-        dp::Model m(under_test);
-        const layer_spec spec{l.kind, l.act, l.reset_after, in, h};
-        REQUIRE(m.init(&spec, 1) == status::ok);
-        REQUIRE(test::set_model_layers(m, d) == status::ok);
-        const std::vector<float> x = t::sweep_inputs(in, in * 1000 + h);
-        std::vector<float> y(t::sweep_steps * h), z(t::sweep_steps * h);
-        m.run(x.data(), y.data(), t::sweep_steps);
-        t::compare_with_reference(d, x, y, res);
-        m.reset();
-        for (std::size_t s = 0; s < t::sweep_steps; ++s)
-          m.step(x.data() + s * in, z.data() + s * h);
-        REQUIRE(std::memcmp(y.data(), z.data(), y.size() * sizeof(float)) == 0);
+  // On AVX-512 every size with either kernels (every layer 256-bit, every layer 512-bit).
+  std::vector<simd::width_rule> rules{dp::default_widths()};
+  if (under_test == dp::isa::avx512) rules = {simd::width_rule::narrow, simd::width_rule::wide};
+  for (simd::width_rule rule : rules)
+    for (std::size_t f = 0; f < 5; ++f) {
+      for (std::size_t in : {1u, 3u, 8u}) {
+        for (std::size_t h = 1; h <= 49; h += (h < 18 ? 1 : 5)) {
+          ++sizes;
+          io::model_desc d;
+          d.in = in;
+          io::layer_desc l;
+          l.kind = kinds[f];
+          l.act = kinds[f] == layer_kind::dense ? activation::sigmoid : activation::tanh;
+          l.reset_after = f != 2;
+          l.in = in;
+          l.units = h;
+          t::rng r(in * 1000 + h + f);
+          t::randomize(l, r);
+          d.layers.push_back(l);
+          dp::Model m(under_test, rule);
+          const layer_spec spec{l.kind, l.act, l.reset_after, in, h};
+          REQUIRE(m.init(&spec, 1) == status::ok);
+          REQUIRE(test::set_model_layers(m, d) == status::ok);
+          const std::vector<float> x = t::sweep_inputs(in, in * 1000 + h);
+          std::vector<float> y(t::sweep_steps * h), z(t::sweep_steps * h);
+          m.run(x.data(), y.data(), t::sweep_steps);
+          t::compare_with_reference(d, x, y, res);
+          m.reset();
+          for (std::size_t s = 0; s < t::sweep_steps; ++s)
+            m.step(x.data() + s * in, z.data() + s * h);
+          REQUIRE(std::memcmp(y.data(), z.data(), y.size() * sizeof(float)) == 0);
+        }
       }
     }
-  }
   MESSAGE(std::string(dp::to_string(under_test)) << ": " << res.cases << " layers, max |error| "
                                                  << res.max_abs << "; run() == step() bit for bit");
   CHECK(res.cases == sizes);

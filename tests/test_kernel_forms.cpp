@@ -130,51 +130,163 @@ TEST_CASE("quad broadcasts equal plain broadcasts") {
   CHECK(!simd::ops<simd::scalar>::has_quads);
 }
 
-TEST_CASE("layers choose their kernels by size (simd::arch_for), DynamicModel alike") {
+TEST_CASE("the Zen 4 width rule: 256-bit kernels for small layers and where they pad less") {
   // Up to 16 units narrow; above, narrow where 8-lane registers pad to fewer lanes (units mod
   // 16 in 1 … 8), wide elsewhere; except LSTM and GRU of 9 … 16 units with gates · inputs ≥ 16
-  // and SimpleRNN of 33 … 40 units, wide. (Without AVX-512 both are the same kernels.)
-  const bool has_two = !std::is_same<simd::narrow_arch, simd::default_arch>::value;
+  // and SimpleRNN of 33 … 40 units, wide.
+  auto narrow = [](std::size_t u, std::size_t g = 0, std::size_t in = 0) {
+    return simd::narrow_by_default(u, g, in, simd::width_rule::zen4);
+  };
   for (std::size_t u : {1, 8, 9, 16, 17, 20, 24, 33, 40, 50, 56, 72, 100, 120})
-    CHECK(simd::narrow_by_default(u));
+    CHECK(narrow(u));
   for (std::size_t u : {25, 30, 32, 41, 48, 60, 64, 128})
-    CHECK(!simd::narrow_by_default(u));
+    CHECK(!narrow(u));
   // Recurrent layers: (units, gates, inputs).
   for (std::size_t g : {1, 3, 4}) {
-    CHECK(simd::narrow_by_default(8, g, 64));
-    CHECK(simd::narrow_by_default(17, g, 64));
-    CHECK(simd::narrow_by_default(50, g, 1));
-    CHECK(!simd::narrow_by_default(32, g, 1));
-    CHECK(!simd::narrow_by_default(41, g, 1));
+    CHECK(narrow(8, g, 64));
+    CHECK(narrow(17, g, 64));
+    CHECK(narrow(50, g, 1));
+    CHECK(!narrow(32, g, 1));
+    CHECK(!narrow(41, g, 1));
   }
-  CHECK(simd::narrow_by_default(16, 4, 3));
-  CHECK(!simd::narrow_by_default(16, 4, 4));
-  CHECK(!simd::narrow_by_default(9, 4, 8));
-  CHECK(simd::narrow_by_default(16, 3, 5));
-  CHECK(!simd::narrow_by_default(12, 3, 6));
-  CHECK(simd::narrow_by_default(16, 1, 64));
-  CHECK(simd::narrow_by_default(40, 4, 1));
-  CHECK(simd::narrow_by_default(40, 3, 8));
+  CHECK(narrow(16, 4, 3));
+  CHECK(!narrow(16, 4, 4));
+  CHECK(!narrow(9, 4, 8));
+  CHECK(narrow(16, 3, 5));
+  CHECK(!narrow(12, 3, 6));
+  CHECK(narrow(16, 1, 64));
+  CHECK(narrow(40, 4, 1));
+  CHECK(narrow(40, 3, 8));
   for (std::size_t u = 33; u <= 40; ++u)
-    CHECK(!simd::narrow_by_default(u, 1, 1));
-  CHECK(simd::narrow_by_default(49, 1, 8));
-  CHECK(std::is_same<Lstm<3, simd::narrow_max_units>::arch, simd::narrow_arch>::value);
-  CHECK(std::is_same<Lstm<4, simd::narrow_max_units>::arch, simd::default_arch>::value);
-  CHECK(std::is_same<Lstm<8, 8>::arch, simd::narrow_arch>::value);
-  CHECK(std::is_same<Lstm<8, 16, fast_activations>::arch, simd::default_arch>::value);
+    CHECK(!narrow(u, 1, 1));
+  CHECK(narrow(49, 1, 8));
+}
+
+TEST_CASE("the forced width rules: every layer narrow, every layer wide") {
+  for (std::size_t u = 1; u <= 300; u += 7) {
+    for (std::size_t g : {0, 1, 3, 4}) {
+      CHECK(simd::narrow_by_default(u, g, 8, simd::width_rule::narrow));
+      CHECK(!simd::narrow_by_default(u, g, 8, simd::width_rule::wide));
+    }
+  }
+}
+
+TEST_CASE("the Intel width rule: 256-bit while each gate needs a few 8-lane registers") {
+  auto narrow = [](std::size_t u, std::size_t g, std::size_t in) {
+    return simd::narrow_by_default(u, g, in, simd::width_rule::intel);
+  };
+  // SimpleRNN: 5 registers (40 units) up to 4 inputs, 4 (32 units) up to 16, then 3 (24).
+  CHECK(narrow(40, 1, 4));
+  CHECK(!narrow(41, 1, 1));
+  CHECK(narrow(32, 1, 16));
+  CHECK(!narrow(33, 1, 5));
+  CHECK(narrow(24, 1, 17));
+  CHECK(!narrow(25, 1, 64));
+  // LSTM: 2 registers (16 units) up to 7 inputs, then 1 (8 units).
+  CHECK(narrow(16, 4, 7));
+  CHECK(!narrow(17, 4, 1));
+  CHECK(narrow(8, 4, 64));
+  CHECK(!narrow(9, 4, 8));
+  // GRU: 3 registers (24 units) up to 2 inputs, 2 (16 units) up to 16, then 1 (8 units).
+  CHECK(narrow(24, 3, 2));
+  CHECK(!narrow(25, 3, 1));
+  CHECK(narrow(16, 3, 16));
+  CHECK(!narrow(17, 3, 3));
+  CHECK(narrow(8, 3, 17));
+  CHECK(!narrow(9, 3, 32));
+  // Where 8-lane registers pad less: LSTM of 49 … 53 units with up to 4 inputs; LSTM and GRU
+  // of 33 … 40 units with gates · inputs ≥ 128 (LSTM from 32 inputs, GRU from 43).
+  for (std::size_t u = 49; u <= 53; ++u) {
+    CHECK(narrow(u, 4, 1));
+    CHECK(narrow(u, 4, 4));
+    CHECK(!narrow(u, 4, 5));
+    CHECK(!narrow(u, 3, 1));
+  }
+  CHECK(!narrow(48, 4, 1));
+  CHECK(!narrow(54, 4, 1));
+  for (std::size_t u = 33; u <= 40; ++u) {
+    CHECK(narrow(u, 4, 32));
+    CHECK(!narrow(u, 4, 31));
+    CHECK(narrow(u, 3, 43));
+    CHECK(!narrow(u, 3, 42));
+    CHECK(!narrow(u, 1, 64));
+  }
+  CHECK(!narrow(32, 4, 64));
+  CHECK(!narrow(41, 4, 64));
+  // Large layers: 512-bit at any input count.
+  for (std::size_t g : {1, 3, 4}) {
+    for (std::size_t in : {1, 8, 64}) {
+      CHECK(!narrow(64, g, in));
+      CHECK(!narrow(100, g, in));
+      CHECK(!narrow(256, g, in));
+    }
+  }
+  // Dense layers choose by their inputs: up to 40, and as under the Zen 4 rule above.
+  for (std::size_t u = 1; u <= 130; ++u) {
+    CHECK(narrow(u, 0, 0) == (u <= 40 || simd::narrow_by_default(u, 0, 0, simd::width_rule::zen4)));
+  }
+}
+
+TEST_CASE("under every width rule, a Dense layer after a 256-bit layer is 256-bit too") {
+  // (512-bit loads of a 256-bit layer's output miss store forwarding: see narrow_on_intel.)
+  for (auto rule : {simd::width_rule::zen4, simd::width_rule::intel, simd::width_rule::narrow,
+                    simd::width_rule::wide}) {
+    CAPTURE(static_cast<int>(rule));
+    std::size_t pairs = 0;
+    for (std::size_t g : {1, 3, 4}) {
+      for (std::size_t in = 1; in <= 80; ++in) {
+        for (std::size_t u = 1; u <= 300; ++u) {
+          if (!simd::narrow_by_default(u, g, in, rule)) continue;
+          ++pairs;
+          if (!simd::narrow_by_default(u, 0, 0, rule)) {
+            FAIL_CHECK("gates " << g << ", " << in << " inputs, " << u << " units");
+          }
+        }
+      }
+    }
+    CHECK((pairs > 0) == (rule != simd::width_rule::wide));
+  }
+}
+
+namespace {
+// Whether the static layer of these sizes runs the kernels simd::narrow_by_default gives it.
+template <class Layer>
+bool follows_default_rule(std::size_t units, std::size_t gates, std::size_t in) {
+  return std::is_same<typename Layer::arch, simd::narrow_arch>::value ==
+         (simd::narrow_by_default(units, gates, in, simd::default_width_rule) ||
+          std::is_same<simd::narrow_arch, simd::default_arch>::value);
+}
+}  // namespace
+
+TEST_CASE("layers choose their kernels by size (simd::arch_for), DynamicModel alike") {
+  MESSAGE("default width rule: " << static_cast<int>(simd::default_width_rule)
+                                 << " (0 zen4, 1 intel), host: "
+                                 << static_cast<int>(simd::host_width_rule()));
+  const bool has_two = !std::is_same<simd::narrow_arch, simd::default_arch>::value;
+  CHECK(follows_default_rule<Lstm<3, 16>>(16, 4, 3));
+  CHECK(follows_default_rule<Lstm<4, 16>>(16, 4, 4));
+  CHECK(follows_default_rule<Lstm<8, 8>>(8, 4, 8));
+  CHECK(follows_default_rule<Lstm<8, 16, fast_activations>>(16, 4, 8));
+  CHECK(follows_default_rule<Lstm<4, 24>>(24, 4, 4));
+  CHECK(follows_default_rule<Lstm<1, 40>>(40, 4, 1));
+  CHECK(follows_default_rule<Lstm<1, 100>>(100, 4, 1));
+  CHECK(follows_default_rule<Gru<5, 12>>(12, 3, 5));
+  CHECK(follows_default_rule<Gru<6, 12, false>>(12, 3, 6));
+  CHECK(follows_default_rule<Gru<4, 25>>(25, 3, 4));
+  CHECK(follows_default_rule<Gru<1, 50>>(50, 3, 1));
+  CHECK(follows_default_rule<SimpleRnn<64, 16>>(16, 1, 64));
+  CHECK(follows_default_rule<SimpleRnn<4, 32>>(32, 1, 4));
+  CHECK(follows_default_rule<SimpleRnn<4, 40>>(40, 1, 4));
+  CHECK(follows_default_rule<SimpleRnn<4, 48>>(48, 1, 4));
+  CHECK(follows_default_rule<SimpleRnn<4, 50>>(50, 1, 4));
+  CHECK(follows_default_rule<Dense<16, 40>>(16, 0, 0));
+  CHECK(follows_default_rule<Dense<40, 1>>(40, 0, 0));
+  CHECK(follows_default_rule<Dense<50, 1>>(50, 0, 0));
+  CHECK(follows_default_rule<Dense<30, 1>>(30, 0, 0));
+  // Binary16 layers run the 256-bit kernels under every rule.
   CHECK(std::is_same<Lstm<8, 16, f16>::arch, simd::narrow_arch>::value);
-  CHECK(std::is_same<Lstm<4, 24>::arch, simd::narrow_arch>::value);
-  CHECK(std::is_same<Gru<5, 12>::arch, simd::narrow_arch>::value);
-  CHECK(std::is_same<Gru<6, 12, false>::arch, simd::default_arch>::value);
-  CHECK(std::is_same<Gru<4, 25>::arch, simd::default_arch>::value);
-  CHECK(std::is_same<SimpleRnn<64, 16>::arch, simd::narrow_arch>::value);
-  CHECK(std::is_same<SimpleRnn<4, 40>::arch, simd::default_arch>::value);
-  CHECK(std::is_same<SimpleRnn<4, 48>::arch, simd::default_arch>::value);
-  CHECK(std::is_same<SimpleRnn<4, 50>::arch, simd::narrow_arch>::value);
-  CHECK(std::is_same<Dense<simd::narrow_max_units, 40>::arch, simd::narrow_arch>::value);
-  CHECK(std::is_same<Dense<40, 1>::arch, simd::narrow_arch>::value);
-  CHECK(std::is_same<Dense<50, 1>::arch, simd::narrow_arch>::value);
-  CHECK(std::is_same<Dense<30, 1>::arch, simd::default_arch>::value);
+  CHECK(std::is_same<Lstm<1, 64, f16>::arch, simd::narrow_arch>::value);
+
   const layer_spec specs[] = {{layer_kind::gru, activation::tanh, true, 4, 9},
                               {layer_kind::lstm, activation::tanh, true, 9, 16},
                               {layer_kind::lstm, activation::tanh, true, 16, 30},
@@ -182,18 +294,52 @@ TEST_CASE("layers choose their kernels by size (simd::arch_for), DynamicModel al
                               {layer_kind::simple_rnn, activation::tanh, true, 50, 40},
                               {layer_kind::simple_rnn, activation::tanh, true, 40, 20},
                               {layer_kind::dense, activation::linear, true, 20, 1}};
-  DynamicModel m;
-  REQUIRE(m.init(specs, 7) == status::ok);
+  constexpr std::size_t n = sizeof specs / sizeof specs[0];
   const std::string narrow = simd::ops<simd::narrow_arch>::name(),
                     wide = simd::ops<simd::default_arch>::name();
-  CHECK(m.layer_kernels(0) == narrow);
-  CHECK(m.layer_kernels(1) == wide);
-  CHECK(m.layer_kernels(2) == wide);
-  CHECK(m.layer_kernels(3) == wide);
-  CHECK(m.layer_kernels(4) == wide);
-  CHECK(m.layer_kernels(5) == narrow);
-  CHECK(m.layer_kernels(6) == narrow);
   CHECK(has_two == (narrow != wide));
+  // Each rule, its own choice per layer; by default the static layers' rule; a caller buffer
+  // sized for one rule holds that rule's model.
+  for (auto rule : {simd::width_rule::zen4, simd::width_rule::intel, simd::width_rule::narrow,
+                    simd::width_rule::wide}) {
+    CAPTURE(static_cast<int>(rule));
+    DynamicModel m;
+    REQUIRE(m.init(specs, n, rule) == status::ok);
+    for (std::size_t i = 0; i < n; ++i) {
+      CAPTURE(i);
+      const layer_spec& s = specs[i];
+      const bool nar = s.kind == layer_kind::dense
+                           ? simd::narrow_by_default(s.in, 0, 0, rule)
+                           : simd::narrow_by_default(s.units, gate_count(s.kind), s.in, rule);
+      CHECK(m.layer_kernels(i) == (nar ? narrow : wide));
+      CHECK(m.layer_kernels(i) == std::string(DynamicModel::kernels_for(s, rule)));
+    }
+    const std::size_t need = DynamicModel::required_bytes(specs, n, rule);
+    CHECK(m.bytes() == need);
+    std::vector<unsigned char> buffer(need);
+    DynamicModel c;
+    CHECK(c.init(specs, n, buffer.data(), need - 1, rule) == status::buffer_too_small);
+    REQUIRE(c.init(specs, n, buffer.data(), need, rule) == status::ok);
+    for (std::size_t i = 0; i < n; ++i)
+      CHECK(c.layer_kernels(i) == std::string(m.layer_kernels(i)));
+  }
+  DynamicModel d, z;
+  REQUIRE(d.init(specs, n) == status::ok);
+  REQUIRE(z.init(specs, n, simd::default_width_rule) == status::ok);
+  for (std::size_t i = 0; i < n; ++i)
+    CHECK(d.layer_kernels(i) == std::string(z.layer_kernels(i)));
+  if (has_two) {
+    DynamicModel w;
+    REQUIRE(w.init(specs, n, simd::width_rule::wide) == status::ok);
+    CHECK(w.layer_kernels(0) == wide);
+    // A binary16 layer stays narrow under the wide rule.
+    layer_spec h[] = {specs[2], {layer_kind::dense, activation::linear, true, 30, 1}};
+    h[0].in = 1;
+    h[0].half = true;
+    REQUIRE(w.init(h, 2, simd::width_rule::wide) == status::ok);
+    CHECK(w.layer_kernels(0) == narrow);
+    CHECK(w.layer_kernels(1) == wide);
+  }
 }
 
 #ifdef EDGERNN_HAS_NARROW_ARCH

@@ -79,11 +79,12 @@ print("Medians of %s repetitions (CPU time) of one step of the cell followed by 
       "with every multiplicand widened from binary16; read bandwidth L1 %.0f, L2 %.0f, L3 %.0f "
       "GB/s (caches of %s, %s and %s KiB; a level holds weights up to 3/4 of its size). %% ceiling: "
       "weight bytes per step / bandwidth of the cache level holding them, over "
-      "the step's time; for f16, the slower of that and the step's flops at the widened rate." % (
+      "the step's time; for f16, the slower of that and the step's flops at the widened rate. "
+      "Kernel widths by the %s rule (simd::width_rule)." % (
           reps, float(ctx.get("peak_gflops", 0)), float(ctx.get("widened_gflops", 0)),
           float(ctx.get("read_GBps_L1", 0)), float(ctx.get("read_GBps_L2", 0)),
           float(ctx.get("read_GBps_L3", 0)), ctx.get("cache_KiB_L1", "?"),
-          ctx.get("cache_KiB_L2", "?"), ctx.get("cache_KiB_L3", "?")))
+          ctx.get("cache_KiB_L2", "?"), ctx.get("cache_KiB_L3", "?"), ctx.get("width_rule", "?")))
 # Rows of the wide-input sizes (tests/support/sizes.hpp: EDGERNN_BENCH_WIDE_SIZES, 16 inputs and
 # more, step() and run() only) go to a table of their own below.
 WIDE = 16

@@ -79,6 +79,10 @@ void add_info_command(CLI::App& app) {
       std::printf("  %-2zu %-20s %7zu %7zu %12zu   %s\n", i, layer_name(l).c_str(), l.in, l.units,
                   l.param_count(), DynamicModel::kernels_for(spec_of(l, half)));
     }
+#ifdef EDGERNN_HAS_NARROW_ARCH
+    std::printf("  (float32 layers 256- or 512-bit by the %s width rule, simd::width_rule)\n",
+                simd::to_string(simd::default_width_rule));
+#endif
     std::printf("  total parameters: %zu (%zu bytes as %s)\n\n", m.param_count(),
                 m.param_count() * (half ? 2 : sizeof(float)), half ? "binary16" : "float32");
     std::printf("  memory of the static model, by target:\n");

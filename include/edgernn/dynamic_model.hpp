@@ -2,7 +2,8 @@
 //
 // Same kernels and packed layout as the static Model<...>, chosen per layer the same way
 // (simd::narrow_by_default: the 256-bit kernels of an AVX-512 build for small layers and where
-// they pad less, as measured per cell and input count; binary16 weights, with the 256-bit kernels,
+// they pad less, as measured per cell, input count and CPU family, by the static layers' width
+// rule or the one init() names; binary16 weights, with the 256-bit kernels,
 // for layers whose spec says so, as an f16 model file's do; the fast activations for float32 layers
 // whose spec asks, as `fast_activations` layers); the sizes come from a layer list (or, through
 // load(), from a model file). Memory: one block, either allocated once by init() (std::malloc) or
@@ -94,44 +95,49 @@ class BasicDynamicModel {
     return status::ok;
   }
 
-  /// Bytes init() needs for `specs` (weights, state, run() buffers and alignment slack); 0 if
-  /// invalid.
-  static std::size_t required_bytes(const layer_spec* specs, std::size_t n) noexcept {
+  /// Bytes init() needs for `specs` (weights, state, run() buffers and alignment slack) with the
+  /// kernel widths of `widths` (as init()'s); 0 if invalid.
+  static std::size_t required_bytes(const layer_spec* specs, std::size_t n,
+                                    simd::width_rule widths = simd::default_width_rule) noexcept {
     if (validate(specs, n) != status::ok) return 0;
     std::size_t bytes = align;  // slack to align an arbitrary caller buffer
     bytes += round(input_floats(specs) * sizeof(float));
     bytes += 2 * round(specs[0].in * sizeof(float)) + 2 * round(specs[n - 1].units * sizeof(float));
     for (std::size_t i = 0; i < n; ++i) {
-      const sizes z = layer_sizes(specs[i]);
+      const sizes z = layer_sizes(specs[i], narrow_for(specs[i], widths));
       bytes +=
           round(z.weight_bytes) + round(z.bias * sizeof(float)) + round(z.state * sizeof(float));
     }
-    const seq_sizes q = sequence_sizes(specs, n);
+    const seq_sizes q = sequence_sizes(specs, n, widths);
     bytes += (2 * q.chunk * q.row + q.chunk * q.proj) * sizeof(float);
     return bytes;
   }
 
-  /// Lays the model out in the caller's `buffer` of `bytes` (any alignment). All weights zero.
-  [[nodiscard]] status init(const layer_spec* specs, std::size_t n, void* buffer,
-                            std::size_t bytes) noexcept {
+  /// Lays the model out in the caller's `buffer` of `bytes` (any alignment; at least
+  /// required_bytes(specs, n, widths)). All weights zero. `widths`: which layers run the 256-bit
+  /// kernels of an AVX-512 build (see simd::width_rule; the static layers' rule by default,
+  /// simd::host_width_rule() for the CPU this runs on).
+  [[nodiscard]] status init(const layer_spec* specs, std::size_t n, void* buffer, std::size_t bytes,
+                            simd::width_rule widths = simd::default_width_rule) noexcept {
     release();
     const status s = validate(specs, n);
     if (s != status::ok) return s;
-    const std::size_t need = required_bytes(specs, n);
+    const std::size_t need = required_bytes(specs, n, widths);
     if (buffer == nullptr || bytes < need) return status::buffer_too_small;
-    layout(specs, n, buffer, need);
+    layout(specs, n, buffer, need, widths);
     return status::ok;
   }
 
   /// Allocates one block of required_bytes() and lays the model out in it.
-  [[nodiscard]] status init(const layer_spec* specs, std::size_t n) noexcept {
+  [[nodiscard]] status init(const layer_spec* specs, std::size_t n,
+                            simd::width_rule widths = simd::default_width_rule) noexcept {
     release();
     const status s = validate(specs, n);
     if (s != status::ok) return s;
-    const std::size_t need = required_bytes(specs, n);
+    const std::size_t need = required_bytes(specs, n, widths);
     void* p = std::malloc(need);
     if (p == nullptr) return status::buffer_too_small;
-    layout(specs, n, p, need);
+    layout(specs, n, p, need, widths);
     owned_ = p;
     return status::ok;
   }
@@ -191,42 +197,46 @@ class BasicDynamicModel {
   struct footprint {
     std::size_t weight_bytes, state_bytes;
   };
-  static footprint layer_footprint(const layer_spec& s) noexcept {
-    const sizes z = layer_sizes(s);
+  static footprint layer_footprint(const layer_spec& s,
+                                   simd::width_rule widths = simd::default_width_rule) noexcept {
+    const sizes z = layer_sizes(s, narrow_for(s, widths));
     return {z.weight_bytes + z.bias * sizeof(float), z.state * sizeof(float)};
   }
   /// The same for the static Model (or ConstModel) of these layers with these kernels: its
   /// weight_bytes and state_bytes (the layers' state, the input buffer and the buffers of
   /// run()), as `edgernn info` reports them. 0, 0 for an invalid list.
-  static footprint model_footprint(const layer_spec* specs, std::size_t n) noexcept {
+  static footprint model_footprint(const layer_spec* specs, std::size_t n,
+                                   simd::width_rule widths = simd::default_width_rule) noexcept {
     if (validate(specs, n) != status::ok) return {0, 0};
     footprint f{0, input_floats(specs) * sizeof(float)};
     for (std::size_t i = 0; i < n; ++i) {
-      const footprint l = layer_footprint(specs[i]);
+      const footprint l = layer_footprint(specs[i], widths);
       f.weight_bytes += l.weight_bytes;
       f.state_bytes += l.state_bytes;
     }
-    const seq_sizes q = sequence_sizes(specs, n);
+    const seq_sizes q = sequence_sizes(specs, n, widths);
     f.state_bytes += q.chunk * (2 * q.row + q.proj) * sizeof(float);
     return f;
   }
   /// Name of the kernels a layer of spec `s` runs with this model's instruction sets, before
   /// init() (layer_kernels names those of an initialized model's layers).
-  static const char* kernels_for(const layer_spec& s) noexcept {
+  static const char* kernels_for(const layer_spec& s,
+                                 simd::width_rule widths = simd::default_width_rule) noexcept {
     const char* name = "";
-    with_kernels(narrow_for(s), s.half, s.fast,
+    with_kernels(narrow_for(s, widths), s.half, s.fast,
                  [&](auto k) { name = simd::ops<typename decltype(k)::arch>::name(); });
     return name;
   }
 
   /// Bytes a caller buffer needs to load the model file `file` (0 if the file is invalid).
-  static std::size_t required_bytes(const void* file, std::size_t n) noexcept {
+  static std::size_t required_bytes(const void* file, std::size_t n,
+                                    simd::width_rule widths = simd::default_width_rule) noexcept {
     format::model_view v;
     if (v.parse(file, n) != status::ok) return 0;
     layer_spec specs[max_layers];
     for (std::size_t i = 0; i < v.layer_count(); ++i)
       specs[i] = v.layer(i).spec;
-    return required_bytes(specs, v.layer_count());
+    return required_bytes(specs, v.layer_count(), widths);
   }
 
   std::size_t layer_count() const noexcept { return n_; }
@@ -305,11 +315,12 @@ class BasicDynamicModel {
   }
   // Dense layers choose by their inputs, the others by their units, gates and inputs (as
   // simd::arch_for).
-  static bool narrow_for(const layer_spec& s) noexcept {
+  static bool narrow_for(const layer_spec& s, simd::width_rule widths) noexcept {
     if (std::is_same<Narrow, Arch>::value) return false;
     if (s.half) return true;
-    return s.kind == layer_kind::dense ? simd::narrow_by_default(s.in)
-                                       : simd::narrow_by_default(s.units, gate_count(s.kind), s.in);
+    return s.kind == layer_kind::dense
+               ? simd::narrow_by_default(s.in, 0, 0, widths)
+               : simd::narrow_by_default(s.units, gate_count(s.kind), s.in, widths);
   }
   // Calls f(kernel_tag<A, T, Fit>{}) with the kernels of a layer. Binary16 layers always run
   // the narrow kernels (narrow_for) and the fast activations, so five forms exist, not eight:
@@ -340,9 +351,9 @@ class BasicDynamicModel {
     with_kernels(l.narrow, l.spec.half, l.spec.fast, static_cast<F&&>(f));
   }
 
-  static sizes layer_sizes(const layer_spec& s) noexcept {
+  static sizes layer_sizes(const layer_spec& s, bool narrow) noexcept {
     sizes z{0, 0, 0, 0, 0};
-    with_kernels(narrow_for(s), s.half, s.fast, [&](auto k) {
+    with_kernels(narrow, s.half, s.fast, [&](auto k) {
       using A = typename decltype(k)::arch;
       using T = typename decltype(k)::weight;
       // h buffers in whole registers of the model's widest kernels (as the static layers).
@@ -386,10 +397,11 @@ class BasicDynamicModel {
   static std::size_t input_floats(const layer_spec* specs) noexcept {
     return simd::round_up(specs[0].in, 16);
   }
-  static seq_sizes sequence_sizes(const layer_spec* specs, std::size_t n) noexcept {
+  static seq_sizes sequence_sizes(const layer_spec* specs, std::size_t n,
+                                  simd::width_rule widths) noexcept {
     std::size_t row = input_floats(specs), proj = 0, units = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      const sizes z = layer_sizes(specs[i]);
+      const sizes z = layer_sizes(specs[i], narrow_for(specs[i], widths));
       row = z.out > row ? z.out : row;
       // Only layers whose run() projects its inputs apart use the projections (run_layer).
       if (detail::run_projects_inputs(specs[i].in, z.weight_bytes + z.bias * sizeof(float)))
@@ -399,7 +411,8 @@ class BasicDynamicModel {
     return {simd::round_up(row, 16), simd::round_up(proj, 16), detail::run_chunk_for(units)};
   }
 
-  void layout(const layer_spec* specs, std::size_t n, void* buffer, std::size_t need) noexcept {
+  void layout(const layer_spec* specs, std::size_t n, void* buffer, std::size_t need,
+              simd::width_rule widths) noexcept {
     auto addr = reinterpret_cast<std::uintptr_t>(buffer);
     addr = (addr + align - 1) / align * align;
     unsigned char* p = reinterpret_cast<unsigned char*>(addr);
@@ -427,7 +440,8 @@ class BasicDynamicModel {
     // whole registers (its dot form), which only the padded copy in_ has.
     direct_in_ = specs[0].kind != layer_kind::dense;
     for (std::size_t i = 0; i < n; ++i) {
-      const sizes z = layer_sizes(specs[i]);
+      const bool narrow = narrow_for(specs[i], widths);
+      const sizes z = layer_sizes(specs[i], narrow);
       slot& l = layers_[i];
       l.spec = specs[i];
       l.w = take_bytes(z.weight_bytes);
@@ -436,10 +450,10 @@ class BasicDynamicModel {
       l.state_floats = z.state;
       l.padded = z.out;
       l.cur = 0;
-      l.narrow = narrow_for(specs[i]);
+      l.narrow = narrow;
       choose_steps(l);
     }
-    const seq_sizes q = sequence_sizes(specs, n);
+    const seq_sizes q = sequence_sizes(specs, n, widths);
     row_ = q.row;
     chunk_ = q.chunk;
     seq_a_ = take(chunk_ * q.row);
@@ -539,7 +553,7 @@ class BasicDynamicModel {
       }
       return;
     }
-    const sizes z = layer_sizes(l.spec);
+    const sizes z = layer_sizes(l.spec, l.narrow);
     if (!detail::run_projects_inputs(l.spec.in, z.weight_bytes + z.bias * sizeof(float))) {
       // Full steps, the input rows with the recurrence (detail::run_step_max_bytes).
       detail::recurrence(
@@ -631,7 +645,8 @@ status BasicDynamicModel<Arch>::load(const void* file, std::size_t n, const load
     specs[i] = v.layer(i).spec;
     specs[i].fast = opt.fast_activations;
   }
-  s = buffer ? init(specs, v.layer_count(), buffer, bytes) : init(specs, v.layer_count());
+  s = buffer ? init(specs, v.layer_count(), buffer, bytes, opt.widths)
+             : init(specs, v.layer_count(), opt.widths);
   if (s != status::ok) return s;
   for (std::size_t i = 0; i < v.layer_count(); ++i) {
     const format::layer_view& l = v.layer(i);

@@ -124,31 +124,55 @@ isa default_isa() noexcept {
   return chosen;
 }
 
-Model::Model() noexcept {
-  select(default_isa());
+bool parse_widths(const char* name, simd::width_rule& out) noexcept {
+  if (name == nullptr) return false;
+  for (auto r : {simd::width_rule::zen4, simd::width_rule::intel, simd::width_rule::narrow,
+                 simd::width_rule::wide}) {
+    if (std::strcmp(name, simd::to_string(r)) == 0) {
+      out = r;
+      return true;
+    }
+  }
+  return false;
 }
-Model::Model(isa requested) noexcept {
-  select(cpu_supports(requested) ? requested : best_isa());
+
+simd::width_rule default_widths() noexcept {
+  static const simd::width_rule chosen = [] {
+    simd::width_rule forced;
+    if (parse_widths(std::getenv("EDGERNN_WIDTHS"), forced)) return forced;
+    return simd::host_width_rule();
+  }();
+  return chosen;
+}
+
+Model::Model() noexcept {
+  select(default_isa(), default_widths());
+}
+Model::Model(isa requested, simd::width_rule widths) noexcept {
+  select(cpu_supports(requested) ? requested : best_isa(), widths);
 }
 Model::~Model() {
   t_->destroy(storage_);
 }
 
-void Model::select(isa i) noexcept {
+void Model::select(isa i, simd::width_rule widths) noexcept {
   isa_ = i;
+  widths_ = widths;
   t_ = &table_of(i);
   t_->construct(storage_);
 }
 
 status Model::load(const void* file, std::size_t n, format::load_error* err) noexcept {
-  return t_->load(storage_, file, n, load_options{}, err);
+  return load(file, n, load_options{}, err);
 }
 status Model::load(const void* file, std::size_t n, const load_options& opt,
                    format::load_error* err) noexcept {
-  return t_->load(storage_, file, n, opt, err);
+  load_options o = opt;
+  o.widths = widths_;
+  return t_->load(storage_, file, n, o, err);
 }
 status Model::init(const layer_spec* specs, std::size_t n) noexcept {
-  return t_->init(storage_, specs, n);
+  return t_->init(storage_, specs, n, widths_);
 }
 status Model::set_weights(std::size_t i, weights kernel, weights recurrent, weights bias) noexcept {
   return t_->set_weights(storage_, i, kernel, recurrent, bias);
@@ -173,6 +197,9 @@ std::size_t Model::layer_count() const noexcept {
 }
 simd::fit Model::layer_fit(std::size_t i) const noexcept {
   return t_->layer_fit(storage_, i);
+}
+const char* Model::layer_kernels(std::size_t i) const noexcept {
+  return t_->layer_kernels(storage_, i);
 }
 
 }  // namespace edgernn::dispatch

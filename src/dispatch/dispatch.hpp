@@ -5,10 +5,11 @@
 // The ISA is detected with CPUID and, for AVX and AVX-512, XGETBV (the OS must save the YMM /
 // ZMM state on context switches, not only the CPU have the instructions). The environment
 // variable EDGERNN_ARCH = avx512 | avx2 | sse4.2 | sse2 forces a path (if the CPU supports it);
-// so does the isa argument of the constructor. A model holds a DynamicModel compiled for its
-// ISA (src/dispatch/isa_*.cpp: one translation unit per ISA, compiled with only that ISA's
-// flags) in its own storage, no heap beyond DynamicModel's one block; every call is one
-// indirect call through the ISA's function table.
+// so does the isa argument of the constructor. On AVX-512, which layers run the 256-bit kernels
+// follows the rule measured on the CPU's vendor (simd::host_width_rule), or EDGERNN_WIDTHS. A model
+// holds a DynamicModel compiled for its ISA (src/dispatch/isa_*.cpp: one translation unit per ISA,
+// compiled with only that ISA's flags) in its own storage, no heap beyond DynamicModel's one block;
+// every call is one indirect call through the ISA's function table.
 #pragma once
 
 #include <cstddef>
@@ -19,6 +20,13 @@
 #include "edgernn/status.hpp"
 
 namespace edgernn::dispatch {
+
+/// The kernel widths of a default-constructed Model (only AVX-512 has two, see
+/// simd::width_rule): EDGERNN_WIDTHS = zen4 | intel | narrow | wide if set to one of them, else
+/// simd::host_width_rule() (the rule measured on this CPU's vendor). Read once per process.
+simd::width_rule default_widths() noexcept;
+/// Parses an EDGERNN_WIDTHS spelling (simd::to_string's); false if `name` is none of them.
+bool parse_widths(const char* name, simd::width_rule& out) noexcept;
 
 /// The instruction sets with kernels in this library, from the oldest.
 enum class isa : unsigned char { sse2 = 0, sse4_2 = 1, avx2 = 2, avx512 = 3 };
@@ -41,16 +49,19 @@ struct table;  // the functions of one ISA (dispatch_impl.hpp)
 /// A DynamicModel (see edgernn/dynamic_model.hpp) with run-time dispatched kernels.
 class Model {
  public:
-  /// Kernels of default_isa().
+  /// Kernels of default_isa(), widths of default_widths().
   Model() noexcept;
-  /// Kernels of `requested` if the CPU supports it, else of best_isa().
-  explicit Model(isa requested) noexcept;
+  /// Kernels of `requested` if the CPU supports it, else of best_isa(); widths of `widths`.
+  explicit Model(isa requested, simd::width_rule widths = default_widths()) noexcept;
   Model(const Model&) = delete;
   Model& operator=(const Model&) = delete;
   ~Model();
 
   /// The ISA whose kernels this model runs.
   isa kernels() const noexcept { return isa_; }
+  /// The rule choosing each layer's kernel width (load() and init() apply it; load()
+  /// ignores load_options::widths).
+  simd::width_rule widths() const noexcept { return widths_; }
 
   /// As DynamicModel: from a model file's bytes (one allocation), or a layer list.
   [[nodiscard]] status load(const void* file, std::size_t n,
@@ -71,15 +82,18 @@ class Model {
   std::size_t layer_count() const noexcept;
   /// The tanh and sigmoid rational layer `i` runs (as DynamicModel::layer_fit).
   simd::fit layer_fit(std::size_t i) const noexcept;
+  /// Name of the kernels layer `i` runs (as DynamicModel::layer_kernels: "avx512bw", ...).
+  const char* layer_kernels(std::size_t i) const noexcept;
 
   /// Bytes of in-object storage for any ISA's DynamicModel.
   static constexpr std::size_t storage_bytes = 4096;
 
  private:
-  void select(isa i) noexcept;
+  void select(isa i, simd::width_rule widths) noexcept;
 
   const table* t_ = nullptr;
   isa isa_ = isa::sse2;
+  simd::width_rule widths_ = simd::width_rule::zen4;
   alignas(64) unsigned char storage_[storage_bytes];
 };
 

@@ -11,7 +11,8 @@ struct table {
   status (*load)(void* m, const void* file, std::size_t n, const load_options& opt,
                  format::load_error* err) noexcept;
   simd::fit (*layer_fit)(const void* m, std::size_t i) noexcept;
-  status (*init)(void* m, const layer_spec* specs, std::size_t n) noexcept;
+  status (*init)(void* m, const layer_spec* specs, std::size_t n, simd::width_rule widths) noexcept;
+  const char* (*layer_kernels)(const void* m, std::size_t i) noexcept;
   status (*set_weights)(void* m, std::size_t i, weights k, weights u, weights b) noexcept;
   void (*step)(void* m, const float* in, float* out) noexcept;
   void (*run)(void* m, const float* in, float* out, std::size_t steps) noexcept;

@@ -26,7 +26,10 @@ struct model_functions {
       [](void* s, const void* f, std::size_t n, const load_options& o,
          format::load_error* e) noexcept { return m(s).load(f, n, o, e); },
       [](const void* s, std::size_t i) noexcept { return m(s).layer_fit(i); },
-      [](void* s, const layer_spec* specs, std::size_t n) noexcept { return m(s).init(specs, n); },
+      [](void* s, const layer_spec* specs, std::size_t n, simd::width_rule w) noexcept {
+        return m(s).init(specs, n, w);
+      },
+      [](const void* s, std::size_t i) noexcept { return m(s).layer_kernels(i); },
       [](void* s, std::size_t i, weights k, weights u, weights b) noexcept {
         return m(s).set_weights(i, k, u, b);
       },

@@ -44,6 +44,9 @@ struct load_options {
   /// Float32 layers with the cheaper activations (layer_spec::fast), as a header exported with
   /// `edgernn export-header --activations fast` runs them.
   bool fast_activations = false;
+  /// Which float32 layers run the 256-bit kernels of an AVX-512 build (see simd::width_rule;
+  /// simd::host_width_rule() chooses for the CPU this runs on).
+  simd::width_rule widths = simd::default_width_rule;
 };
 
 /// Gate blocks of a layer kind: 4 (lstm), 3 (gru), 1 (dense, simple_rnn).

@@ -27,6 +27,17 @@
 
 // EDGERNN_ASAN_BUILD: 1 when AddressSanitizer instruments this translation unit (GCC says so
 // with __SANITIZE_ADDRESS__, clang through __has_feature).
+// EDGERNN_HAS_CPUID: <cpuid.h> (GCC, Clang) on x86, for host_width_rule().
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__has_include)
+#if __has_include(<cpuid.h>)
+#include <cpuid.h>
+#define EDGERNN_HAS_CPUID 1
+#endif
+#endif
+#ifndef EDGERNN_HAS_CPUID
+#define EDGERNN_HAS_CPUID 0
+#endif
+
 #if defined(__SANITIZE_ADDRESS__)
 #define EDGERNN_ASAN_BUILD 1
 #elif defined(__has_feature)
@@ -105,6 +116,92 @@ template <class Arch>
 using narrow_for =
     typename std::conditional<std::is_same<Arch, default_arch>::value, narrow_arch, Arch>::type;
 
+/// Which float32 layers of an AVX-512 build run the 256-bit kernels (narrow_arch) instead of the
+/// 512-bit ones: a rule measured per CPU family, since the faster width for a layer's size
+/// differs between them (binary16 layers run the 256-bit kernels under every rule; builds
+/// without AVX-512 have one width and ignore the rule).
+enum class width_rule : unsigned char {
+  zen4 = 0,    ///< measured on AMD Zen 4 (512-bit operations split in two halves)
+  intel = 1,   ///< measured on an Intel Xeon of the Sapphire Rapids class (512-bit units)
+  narrow = 2,  ///< every layer the 256-bit kernels
+  wide = 3,    ///< every layer the 512-bit kernels
+};
+
+/// "zen4", "intel", "narrow", "wide".
+constexpr const char* to_string(width_rule r) noexcept {
+  switch (r) {
+    case width_rule::zen4:
+      return "zen4";
+    case width_rule::intel:
+      return "intel";
+    case width_rule::narrow:
+      return "narrow";
+    case width_rule::wide:
+      return "wide";
+  }
+  return "unknown";
+}
+
+/// The rule of the static layers (simd::arch_for) and, unless told otherwise, of DynamicModel:
+/// EDGERNN_WIDTH_RULE if defined (0 zen4, 1 intel, 2 narrow, 3 wide); else width_rule::intel
+/// when the compiler tunes for an Intel CPU with AVX-512 (-march=native on one, or its -march
+/// name: GCC and Clang define __tune_<cpu>__), else width_rule::zen4.
+#if defined(EDGERNN_WIDTH_RULE)
+constexpr width_rule default_width_rule = static_cast<width_rule>(EDGERNN_WIDTH_RULE);
+#elif defined(__tune_skylake_avx512__) || defined(__tune_cascadelake__) ||  \
+    defined(__tune_cooperlake__) || defined(__tune_cannonlake__) ||         \
+    defined(__tune_icelake_client__) || defined(__tune_icelake_server__) || \
+    defined(__tune_tigerlake__) || defined(__tune_rocketlake__) ||          \
+    defined(__tune_sapphirerapids__) || defined(__tune_emeraldrapids__) ||  \
+    defined(__tune_graniterapids__) || defined(__tune_graniterapids_d__) || \
+    defined(__tune_knl__) || defined(__tune_knm__)
+constexpr width_rule default_width_rule = width_rule::intel;
+#else
+constexpr width_rule default_width_rule = width_rule::zen4;
+#endif
+
+namespace detail {
+/// width_rule::intel (see narrow_by_default): a recurrent layer runs the 256-bit kernels while
+/// each gate needs at most a few 8-lane registers, fewer the more inputs each step reads
+/// (SimpleRNN 5 up to 4 inputs, 4 up to 16, then 3; LSTM 2 up to 7 inputs, then 1; GRU 3 up to
+/// 2 inputs, 2 up to 16, then 1), and the 512-bit ones above; two exceptions run the 256-bit
+/// ones where 8-lane registers pad less: LSTM of 49 … 53 units with up to 4 inputs (7 registers
+/// of 8 lanes against 4 of 16) and LSTM and GRU of 33 … 40 units with gates · inputs ≥ 128 (5
+/// against 3). A Dense layer (by its inputs) runs the 256-bit kernels wherever a layer before it
+/// may: up to 40 inputs, and as the Zen 4 rule (a last 16-lane register at most half full). A
+/// 512-bit Dense reading a 256-bit layer's output waits for it: its 64-byte loads span two
+/// 32-byte stores, which the CPU does not forward (SimpleRNN of 32 units and one input, then
+/// Dense(1): 34.6 ns with both 256-bit, 64.6 with the Dense 512-bit, 48.9 with both 512-bit);
+/// the other way round, 256-bit loads from a 64-byte store, costs nothing measurable.
+///
+/// Measured on an Intel Xeon of the Sapphire Rapids class (AVX-512 FP16 and AMX, 48 KiB L1d and
+/// 2 MiB L2 per core), with the Zen 4 rule's harness and grid: a DynamicModel of each size
+/// followed by Dense(1), every layer with the 256-bit kernels against every layer with the
+/// 512-bit ones (fastest of 5 × 2000 steps, median of 9 alternating rounds), 1 … 130 units × 1,
+/// 2, 4, 8, 16, 32, 64 inputs × SimpleRNN, LSTM, GRU reset after and before: 3640 points. Over
+/// them this rule's choice takes 1.0018× the faster width's time on average (the Zen 4 rule
+/// 1.0495×, always 512-bit 1.0425×). GRU with the reset before prefers the 256-bit kernels up to
+/// 24 units with 4 to 32 inputs (up to 1.22× faster), which a rule over gates and inputs alone
+/// does not see. LSTM with 5 to 7 inputs (between the grid's 4 and 8) runs the 256-bit kernels
+/// up to 16 units: static models of 12 and 16 units take 0.70–0.84× the 512-bit ones' time there
+/// (the same harness over static models), a DynamicModel 1.01–1.03×.
+constexpr bool narrow_on_intel(std::size_t units, std::size_t gates, std::size_t in) noexcept {
+  if (gates == 0) return units <= 40 || (units % 16 != 0 && units % 16 <= 8);
+  const std::size_t per_gate = (units + 7) / 8;  // 8-lane registers per gate
+  std::size_t most = 1;
+  if (gates == 1) {
+    most = in <= 4 ? 5 : in <= 16 ? 4 : 3;
+  } else if (gates == 4) {
+    most = in < 8 ? 2 : 1;
+  } else {
+    most = in <= 2 ? 3 : in <= 16 ? 2 : 1;
+  }
+  if (per_gate <= most) return true;
+  if (gates == 4 && in <= 4 && units > 48 && units <= 53) return true;
+  return gates >= 3 && gates * in >= 128 && units > 32 && units <= 40;
+}
+}  // namespace detail
+
 /// Layers with at most this many units use narrow_arch by default, but for LSTM and GRU with
 /// several inputs (see narrow_by_default; measured in bench/bench_step.cpp: see the README).
 inline constexpr std::size_t narrow_max_units = 16;
@@ -132,11 +229,39 @@ inline constexpr std::size_t narrow_max_units = 16;
 /// (two points of 56 at 1.02× and 1.04×). Of the 55, four stayed: GRU with 32 or 64 inputs at 27,
 /// 59 and 63 units, where the 256-bit kernels are 4–6 % faster.
 /// Without AVX-512 the two are the same kernels.
-constexpr bool narrow_by_default(std::size_t units, std::size_t gates = 0,
-                                 std::size_t in = 0) noexcept {
+///
+/// That is the rule for width_rule::zen4; `rule` chooses another (see width_rule).
+constexpr bool narrow_by_default(std::size_t units, std::size_t gates = 0, std::size_t in = 0,
+                                 width_rule rule = default_width_rule) noexcept {
+  switch (rule) {
+    case width_rule::narrow:
+      return true;
+    case width_rule::wide:
+      return false;
+    case width_rule::intel:
+      return detail::narrow_on_intel(units, gates, in);
+    case width_rule::zen4:
+      break;
+  }
   if (gates == 1 && units > 32 && units <= 40) return false;
   if (gates >= 3 && units > 8 && units <= narrow_max_units && gates * in >= 16) return false;
   return units <= narrow_max_units || (units % 16 != 0 && units % 16 <= 8);
+}
+
+/// The width rule for the CPU this runs on: width_rule::intel on an Intel CPU (CPUID vendor
+/// "GenuineIntel"), width_rule::zen4 on any other x86 CPU; default_width_rule on other
+/// architectures (where the rule changes nothing). Reads CPUID on every call (in a virtual
+/// machine that traps: microseconds), so call it once, at construction.
+inline width_rule host_width_rule() noexcept {
+#if EDGERNN_HAS_CPUID
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (__get_cpuid(0, &a, &b, &c, &d) == 0) return default_width_rule;
+  // The vendor string is EBX, EDX, ECX: "Genu" "ineI" "ntel".
+  return (b == 0x756e6547u && d == 0x49656e69u && c == 0x6c65746eu) ? width_rule::intel
+                                                                    : width_rule::zen4;
+#else
+  return default_width_rule;
+#endif
 }
 
 /// Whether `Arch`'s arithmetic flushes subnormal inputs and results to zero. ARMv7's Advanced
@@ -153,8 +278,8 @@ inline constexpr bool flushes_subnormals<xsimd::neon> = true;
 /// 0 and 0 for a Dense layer, which passes its inputs as `Units`): narrow_arch where
 /// narrow_by_default, default_arch elsewhere.
 template <std::size_t Units, std::size_t Gates = 0, std::size_t In = 0>
-using arch_for =
-    typename std::conditional<narrow_by_default(Units, Gates, In), narrow_arch, default_arch>::type;
+using arch_for = typename std::conditional<narrow_by_default(Units, Gates, In, default_width_rule),
+                                           narrow_arch, default_arch>::type;
 
 /// Vector operations for `Arch`; see the specializations below.
 template <class Arch>
