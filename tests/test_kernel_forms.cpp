@@ -227,6 +227,48 @@ TEST_CASE("the Intel width rule: 256-bit while each gate needs a few 8-lane regi
   }
 }
 
+TEST_CASE("binary16 layers' width rules") {
+  using simd::width_rule;
+  for (std::size_t u = 1; u <= 300; u += 5) {
+    for (std::size_t g : {0, 1, 3, 4}) {
+      CHECK(simd::half_narrow_by_default(u, g, 8, width_rule::zen4));
+      CHECK(simd::half_narrow_by_default(u, g, 8, width_rule::narrow));
+      CHECK(!simd::half_narrow_by_default(u, g, 8, width_rule::wide));
+    }
+  }
+  auto narrow = [](std::size_t u, std::size_t g, std::size_t in) {
+    return simd::half_narrow_by_default(u, g, in, width_rule::intel);
+  };
+  // SimpleRNN: up to 56 units with up to 4 inputs, 40 up to 16, then 24; padding less up to 104.
+  CHECK(narrow(56, 1, 4));
+  CHECK(!narrow(57 + 7, 1, 4));
+  CHECK(narrow(40, 1, 16));
+  CHECK(!narrow(41 + 7, 1, 16));
+  CHECK(narrow(24, 1, 17));
+  CHECK(!narrow(25 + 7, 1, 64));
+  CHECK(narrow(100, 1, 64));
+  CHECK(!narrow(116, 1, 1));
+  CHECK(!narrow(128, 1, 1));
+  // LSTM and GRU: up to 24 units with up to 16 inputs, then 8; padding less up to 56.
+  for (std::size_t g : {3, 4}) {
+    CHECK(narrow(24, g, 16));
+    CHECK(!narrow(25 + 7, g, 16));
+    CHECK(narrow(8, g, 17));
+    CHECK(!narrow(9 + 7, g, 64));
+    CHECK(narrow(20, g, 64));
+    CHECK(narrow(52, g, 1));
+    CHECK(!narrow(60, g, 1));
+    CHECK(!narrow(68, g, 1));
+    CHECK(!narrow(64, g, 1));
+    CHECK(!narrow(128, g, 1));
+  }
+  // Dense: up to 56 inputs, padding less up to 104.
+  CHECK(narrow(56, 0, 0));
+  CHECK(!narrow(57 + 7, 0, 0));
+  CHECK(narrow(100, 0, 0));
+  CHECK(!narrow(116, 0, 0));
+}
+
 TEST_CASE("under every width rule, a Dense layer after a 256-bit layer is 256-bit too") {
   // (512-bit loads of a 256-bit layer's output miss store forwarding: see narrow_on_intel.)
   for (auto rule : {simd::width_rule::zen4, simd::width_rule::intel, simd::width_rule::narrow,
@@ -240,6 +282,18 @@ TEST_CASE("under every width rule, a Dense layer after a 256-bit layer is 256-bi
           ++pairs;
           if (!simd::narrow_by_default(u, 0, 0, rule)) {
             FAIL_CHECK("gates " << g << ", " << in << " inputs, " << u << " units");
+          }
+        }
+      }
+    }
+    // The same for binary16 layers and a binary16 Dense layer (a model file's weights are all
+    // one type).
+    for (std::size_t g : {1, 3, 4}) {
+      for (std::size_t in = 1; in <= 80; ++in) {
+        for (std::size_t u = 1; u <= 300; ++u) {
+          if (!simd::half_narrow_by_default(u, g, in, rule)) continue;
+          if (!simd::half_narrow_by_default(u, 0, 0, rule)) {
+            FAIL_CHECK("binary16: gates " << g << ", " << in << " inputs, " << u << " units");
           }
         }
       }
@@ -283,9 +337,13 @@ TEST_CASE("layers choose their kernels by size (simd::arch_for), DynamicModel al
   CHECK(follows_default_rule<Dense<40, 1>>(40, 0, 0));
   CHECK(follows_default_rule<Dense<50, 1>>(50, 0, 0));
   CHECK(follows_default_rule<Dense<30, 1>>(30, 0, 0));
-  // Binary16 layers run the 256-bit kernels under every rule.
-  CHECK(std::is_same<Lstm<8, 16, f16>::arch, simd::narrow_arch>::value);
-  CHECK(std::is_same<Lstm<1, 64, f16>::arch, simd::narrow_arch>::value);
+  // Binary16 layers by simd::half_narrow_by_default.
+  CHECK(std::is_same<Lstm<8, 16, f16>::arch, simd::narrow_arch>::value ==
+        (simd::half_narrow_by_default(16, 4, 8) || !has_two));
+  CHECK(std::is_same<Lstm<1, 64, f16>::arch, simd::narrow_arch>::value ==
+        (simd::half_narrow_by_default(64, 4, 1) || !has_two));
+  CHECK(std::is_same<Dense<64, 1, activation::linear, f16>::arch, simd::narrow_arch>::value ==
+        (simd::half_narrow_by_default(64) || !has_two));
 
   const layer_spec specs[] = {{layer_kind::gru, activation::tanh, true, 4, 9},
                               {layer_kind::lstm, activation::tanh, true, 9, 16},
@@ -329,16 +387,18 @@ TEST_CASE("layers choose their kernels by size (simd::arch_for), DynamicModel al
   for (std::size_t i = 0; i < n; ++i)
     CHECK(d.layer_kernels(i) == std::string(z.layer_kernels(i)));
   if (has_two) {
-    DynamicModel w;
-    REQUIRE(w.init(specs, n, simd::width_rule::wide) == status::ok);
-    CHECK(w.layer_kernels(0) == wide);
-    // A binary16 layer stays narrow under the wide rule.
+    // Binary16 layers: half_narrow_by_default under each rule (the wide rule: 512-bit).
     layer_spec h[] = {specs[2], {layer_kind::dense, activation::linear, true, 30, 1}};
     h[0].in = 1;
-    h[0].half = true;
-    REQUIRE(w.init(h, 2, simd::width_rule::wide) == status::ok);
-    CHECK(w.layer_kernels(0) == narrow);
-    CHECK(w.layer_kernels(1) == wide);
+    h[0].half = h[1].half = true;
+    for (auto rule : {simd::width_rule::zen4, simd::width_rule::intel, simd::width_rule::narrow,
+                      simd::width_rule::wide}) {
+      CAPTURE(static_cast<int>(rule));
+      DynamicModel w;
+      REQUIRE(w.init(h, 2, rule) == status::ok);
+      CHECK(w.layer_kernels(0) == (simd::half_narrow_by_default(30, 4, 1, rule) ? narrow : wide));
+      CHECK(w.layer_kernels(1) == (simd::half_narrow_by_default(30, 0, 0, rule) ? narrow : wide));
+    }
   }
 }
 

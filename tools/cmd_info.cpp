@@ -71,8 +71,8 @@ void add_info_command(CLI::App& app) {
     std::printf("  input: %zu per step%s; output: %zu per step%s\n", m.in,
                 m.norm.has_input() ? " (scaled from raw units)" : "", m.out(),
                 m.norm.has_output() ? " (scaled to raw units)" : "");
-    // The kernels each layer runs in this build (the width chosen per layer, see the README's
-    // Kernel widths; binary16 layers widen their weights in the 256-bit kernels).
+    // The kernels each layer runs in this build (the width chosen per layer by the build's width
+    // rule, see the README's Kernel widths).
     std::printf("\n  #  layer                 inputs   units   parameters   kernels here\n");
     for (std::size_t i = 0; i < m.layers.size(); ++i) {
       const io::layer_desc& l = m.layers[i];
@@ -80,7 +80,7 @@ void add_info_command(CLI::App& app) {
                   l.param_count(), DynamicModel::kernels_for(spec_of(l, half)));
     }
 #ifdef EDGERNN_HAS_NARROW_ARCH
-    std::printf("  (float32 layers 256- or 512-bit by the %s width rule, simd::width_rule)\n",
+    std::printf("  (256- or 512-bit per layer by the %s width rule, simd::width_rule)\n",
                 simd::to_string(simd::default_width_rule));
 #endif
     std::printf("  total parameters: %zu (%zu bytes as %s)\n\n", m.param_count(),

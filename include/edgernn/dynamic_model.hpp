@@ -1,11 +1,11 @@
 // edgernn: DynamicModel, a stack of layers whose sizes are known only at run time.
 //
 // Same kernels and packed layout as the static Model<...>, chosen per layer the same way
-// (simd::narrow_by_default: the 256-bit kernels of an AVX-512 build for small layers and where
-// they pad less, as measured per cell, input count and CPU family, by the static layers' width
-// rule or the one init() names; binary16 weights, with the 256-bit kernels,
-// for layers whose spec says so, as an f16 model file's do; the fast activations for float32 layers
-// whose spec asks, as `fast_activations` layers); the sizes come from a layer list (or, through
+// (simd::narrow_by_default and half_narrow_by_default: the 256-bit kernels of an AVX-512 build
+// for small layers and where they pad less, as measured per cell, input count and CPU family, by
+// the static layers' width rule or the one init() names; binary16 weights for layers whose spec
+// says so, as an f16 model file's do; the fast activations for float32 layers whose spec asks,
+// as `fast_activations` layers); the sizes come from a layer list (or, through
 // load(), from a model file). Memory: one block, either allocated once by init() (std::malloc) or
 // handed in by the caller, sized by required_bytes(); it also holds the buffers of run(). After
 // init, step(), run() and reset() never allocate.
@@ -317,19 +317,29 @@ class BasicDynamicModel {
   // simd::arch_for).
   static bool narrow_for(const layer_spec& s, simd::width_rule widths) noexcept {
     if (std::is_same<Narrow, Arch>::value) return false;
-    if (s.half) return true;
+    if (s.half) {
+      return s.kind == layer_kind::dense
+                 ? simd::half_narrow_by_default(s.in, 0, 0, widths)
+                 : simd::half_narrow_by_default(s.units, gate_count(s.kind), s.in, widths);
+    }
     return s.kind == layer_kind::dense
                ? simd::narrow_by_default(s.in, 0, 0, widths)
                : simd::narrow_by_default(s.units, gate_count(s.kind), s.in, widths);
   }
   // Calls f(kernel_tag<A, T, Fit>{}) with the kernels of a layer. Binary16 layers always run
-  // the narrow kernels (narrow_for) and the fast activations, so five forms exist, not eight:
-  // each is a full set of kernels, and every form instantiated costs compile time.
+  // the fast activations, so six forms exist, not eight: each is a full set of kernels, and
+  // every form instantiated costs compile time.
   template <class F>
   static void with_kernels(bool narrow, bool half, bool fast, F&& f) noexcept {
     using simd::fit;
     if (half) {
-      f(detail::kernel_tag<Narrow, std::uint16_t, fit::fast>{});
+      if constexpr (std::is_same<Narrow, Arch>::value) {
+        f(detail::kernel_tag<Arch, std::uint16_t, fit::fast>{});
+      } else if (narrow) {
+        f(detail::kernel_tag<Narrow, std::uint16_t, fit::fast>{});
+      } else {
+        f(detail::kernel_tag<Arch, std::uint16_t, fit::fast>{});
+      }
     } else if (fast) {
       with_width<fit::fast>(narrow, static_cast<F&&>(f));
     } else {

@@ -116,10 +116,10 @@ template <class Arch>
 using narrow_for =
     typename std::conditional<std::is_same<Arch, default_arch>::value, narrow_arch, Arch>::type;
 
-/// Which float32 layers of an AVX-512 build run the 256-bit kernels (narrow_arch) instead of the
-/// 512-bit ones: a rule measured per CPU family, since the faster width for a layer's size
-/// differs between them (binary16 layers run the 256-bit kernels under every rule; builds
-/// without AVX-512 have one width and ignore the rule).
+/// Which layers of an AVX-512 build run the 256-bit kernels (narrow_arch) instead of the 512-bit
+/// ones: a rule measured per CPU family, since the faster width for a layer's size differs
+/// between them (narrow_by_default for float32 weights, half_narrow_by_default for binary16;
+/// builds without AVX-512 have one width and ignore the rule).
 enum class width_rule : unsigned char {
   zen4 = 0,    ///< measured on AMD Zen 4 (512-bit operations split in two halves)
   intel = 1,   ///< measured on an Intel Xeon of the Sapphire Rapids class (512-bit units)
@@ -200,6 +200,29 @@ constexpr bool narrow_on_intel(std::size_t units, std::size_t gates, std::size_t
   if (gates == 4 && in <= 4 && units > 48 && units <= 53) return true;
   return gates >= 3 && gates * in >= 128 && units > 32 && units <= 40;
 }
+
+/// width_rule::intel for binary16 layers (see half_narrow_by_default): the 256-bit kernels up to
+/// a size that shrinks with the inputs (SimpleRNN 56 units up to 4 inputs, 40 up to 16, then 24;
+/// LSTM and GRU 24 units up to 16 inputs, then 8) and, above it, wherever 8-lane registers pad
+/// the units to fewer lanes than 16-lane ones (units mod 16 in 1 … 8) up to 104 units
+/// (SimpleRNN) or 56 (LSTM, GRU); the 512-bit kernels elsewhere. A Dense layer (by its inputs)
+/// runs the 256-bit kernels wherever a binary16 layer before it may: up to 56 inputs, and
+/// padding less up to 104.
+///
+/// Measured as the float32 rule (see narrow_on_intel), over 1 … 130 units × 1, 4, 16 and 64
+/// inputs × SimpleRNN, LSTM, GRU reset after and before with binary16 weights (2080 points):
+/// this rule's choice takes on average 1.0018× the faster width's time (always 256-bit, the
+/// Zen 4 rule, 1.0509×; always 512-bit 1.0717×); at most 1.10× (GRU with the reset before, 25
+/// to 32 units and 4 inputs).
+constexpr bool half_narrow_on_intel(std::size_t units, std::size_t gates, std::size_t in) noexcept {
+  const bool pads_less = units % 16 != 0 && units % 16 <= 8;
+  if (gates == 0) return units <= 56 || (pads_less && units <= 104);
+  if (gates == 1) {
+    const std::size_t most = in <= 4 ? 56 : in <= 16 ? 40 : 24;
+    return units <= most || (pads_less && units <= 104);
+  }
+  return units <= (in <= 16 ? 24 : 8) || (pads_less && units <= 56);
+}
 }  // namespace detail
 
 /// Layers with at most this many units use narrow_arch by default, but for LSTM and GRU with
@@ -246,6 +269,23 @@ constexpr bool narrow_by_default(std::size_t units, std::size_t gates = 0, std::
   if (gates == 1 && units > 32 && units <= 40) return false;
   if (gates >= 3 && units > 8 && units <= narrow_max_units && gates * in >= 16) return false;
   return units <= narrow_max_units || (units % 16 != 0 && units % 16 <= 8);
+}
+
+/// Whether a layer with binary16 weights runs narrow_arch under `rule` (arguments as
+/// narrow_by_default). Zen 4 converts binary16 in 256-bit registers twice as fast as in 512-bit
+/// ones, so its rule keeps them 256-bit at every size; see detail::half_narrow_on_intel.
+constexpr bool half_narrow_by_default(std::size_t units, std::size_t gates = 0, std::size_t in = 0,
+                                      width_rule rule = default_width_rule) noexcept {
+  switch (rule) {
+    case width_rule::narrow:
+    case width_rule::zen4:
+      return true;
+    case width_rule::wide:
+      return false;
+    case width_rule::intel:
+      return detail::half_narrow_on_intel(units, gates, in);
+  }
+  return true;
 }
 
 /// The width rule for the CPU this runs on: width_rule::intel on an Intel CPU (CPUID vendor

@@ -55,11 +55,9 @@ struct weights {
 };
 
 /// Weight storage for a layer's `Kernels` parameter: binary16 weights with the default kernels
-/// for binary16 (`Lstm<In, H, f16>`: simd::narrow_arch at every size, since 256-bit
-/// conversions stream twice as fast as 512-bit ones on Zen 4, see bench/bench_step.cpp; on an
-/// Intel Xeon, a harness alternating both, the 512-bit ones took 0.86–0.88× the time for LSTM
-/// and GRU of 64 and 128 units and 0.93–0.95× for SimpleRNN of 64–256, see the README), or with
-/// those of `Arch` (`f16_on<Arch>`).
+/// for binary16 (`Lstm<In, H, f16>`: the width simd::half_narrow_by_default gives, under the
+/// zen4 rule simd::narrow_arch at every size, since 256-bit conversions stream twice as fast
+/// as 512-bit ones on Zen 4), or with those of `Arch` (`f16_on<Arch>`).
 struct f16 {};
 template <class Arch>
 struct f16_on {};
@@ -91,7 +89,8 @@ struct kernels_of {
 };
 template <std::size_t Units, std::size_t Gates, std::size_t In>
 struct kernels_of<f16, Units, Gates, In> {
-  using arch = simd::narrow_arch;
+  using arch = typename std::conditional<simd::half_narrow_by_default(Units, Gates, In),
+                                         simd::narrow_arch, simd::default_arch>::type;
   using weight = std::uint16_t;
   static constexpr simd::fit fit = simd::fit::fast;
 };
