@@ -121,18 +121,22 @@ void gru(const T* x, T* h, T* scratch, std::size_t in, std::size_t hs, const flo
       r += h[k] * T(recurrent[k * cols + j]);
     hu[j] = r;
   }
+  // Reset before: the candidate reads r ⊙ h, kept where h·U's candidate part would be (unused).
+  T* rh = hu + 2 * hs;
+  if (!reset_after) {
+    for (std::size_t k = 0; k < hs; ++k)
+      rh[k] = reference::sigmoid(xk[hs + k] + hu[hs + k], f) * h[k];
+  }
   for (std::size_t j = 0; j < hs; ++j) {
     const T z = reference::sigmoid(xk[j] + hu[j], f);
-    const T r = reference::sigmoid(xk[hs + j] + hu[hs + j], f);
     T cand;
     if (reset_after) {
+      const T r = reference::sigmoid(xk[hs + j] + hu[hs + j], f);
       cand = reference::tanh(xk[2 * hs + j] + r * hu[2 * hs + j], f);
     } else {
       T s = xk[2 * hs + j];
-      for (std::size_t k = 0; k < hs; ++k) {
-        const T rk = reference::sigmoid(xk[hs + k] + hu[hs + k], f);
-        s += rk * h[k] * T(recurrent[k * cols + 2 * hs + j]);
-      }
+      for (std::size_t k = 0; k < hs; ++k)
+        s += rh[k] * T(recurrent[k * cols + 2 * hs + j]);
       cand = reference::tanh(s, f);
     }
     hn[j] = z * h[j] + (T(1) - z) * cand;
