@@ -316,6 +316,17 @@ bool follows_default_rule(std::size_t units, std::size_t gates, std::size_t in) 
 }
 }  // namespace
 
+// A -march=native build runs where it was built (tests do): its compile-time rule must be the
+// one the CPU itself calls for, or its static layers pick their widths for another CPU family.
+#if defined(EDGERNN_TEST_NATIVE) && !defined(EDGERNN_WIDTH_RULE)
+TEST_CASE("a -march=native build takes the width rule of the CPU it runs on") {
+  if (std::is_same<simd::narrow_arch, simd::default_arch>::value) return;  // one width: moot
+  INFO("default_width_rule " << std::string(simd::to_string(simd::default_width_rule)) << ", host "
+                             << std::string(simd::to_string(simd::host_width_rule())));
+  CHECK(simd::default_width_rule == simd::host_width_rule());
+}
+#endif
+
 TEST_CASE("layers choose their kernels by size (simd::arch_for), DynamicModel alike") {
   MESSAGE("default width rule: " << static_cast<int>(simd::default_width_rule)
                                  << " (0 zen4, 1 intel), host: "

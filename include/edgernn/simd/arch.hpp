@@ -144,23 +144,36 @@ constexpr const char* to_string(width_rule r) noexcept {
 
 /// The rule of the static layers (simd::arch_for) and, unless told otherwise, of DynamicModel:
 /// EDGERNN_WIDTH_RULE if defined (0 zen4, 1 intel, 2 narrow, 3 wide); else width_rule::intel
-/// when the compiler tunes for an Intel CPU with AVX-512 (-march=native on one, or its -march
-/// name: GCC and Clang define __tune_<cpu>__), else width_rule::zen4.
+/// when the compiler targets or tunes for an Intel CPU with AVX-512 (its -march or -mtune name:
+/// GCC and Clang define __<cpu>__ and __tune_<cpu>__), else width_rule::zen4. Both names count:
+/// on an Intel CPU newer than the compiler, -march=native picks the newest Intel -march it knows
+/// (GCC 12 on an Emerald Rapids: cooperlake) and tunes for generic.
 #if defined(EDGERNN_WIDTH_RULE)
 constexpr width_rule default_width_rule = static_cast<width_rule>(EDGERNN_WIDTH_RULE);
-#elif defined(__tune_skylake_avx512__) || defined(__tune_cascadelake__) ||  \
-    defined(__tune_cooperlake__) || defined(__tune_cannonlake__) ||         \
-    defined(__tune_icelake_client__) || defined(__tune_icelake_server__) || \
-    defined(__tune_tigerlake__) || defined(__tune_rocketlake__) ||          \
-    defined(__tune_sapphirerapids__) || defined(__tune_emeraldrapids__) ||  \
-    defined(__tune_graniterapids__) || defined(__tune_graniterapids_d__) || \
-    defined(__tune_knl__) || defined(__tune_knm__)
+#elif defined(__tune_skylake_avx512__) || defined(__tune_cascadelake__) ||                  \
+    defined(__tune_cooperlake__) || defined(__tune_cannonlake__) ||                         \
+    defined(__tune_icelake_client__) || defined(__tune_icelake_server__) ||                 \
+    defined(__tune_tigerlake__) || defined(__tune_rocketlake__) ||                          \
+    defined(__tune_sapphirerapids__) || defined(__tune_emeraldrapids__) ||                  \
+    defined(__tune_graniterapids__) || defined(__tune_graniterapids_d__) ||                 \
+    defined(__tune_knl__) || defined(__tune_knm__) || defined(__skylake_avx512__) ||        \
+    defined(__cascadelake__) || defined(__cooperlake__) || defined(__cannonlake__) ||       \
+    defined(__icelake_client__) || defined(__icelake_server__) || defined(__tigerlake__) || \
+    defined(__rocketlake__) || defined(__sapphirerapids__) || defined(__emeraldrapids__) || \
+    defined(__graniterapids__) || defined(__graniterapids_d__) || defined(__knl__) ||       \
+    defined(__knm__)
 constexpr width_rule default_width_rule = width_rule::intel;
 #else
 constexpr width_rule default_width_rule = width_rule::zen4;
 #endif
 
 namespace detail {
+/// Whether 8-lane registers pad `units` to fewer lanes than 16-lane ones: units mod 16 in 1 … 8
+/// (20 units take 24 lanes, not 32). A padded lane costs as much as a used one.
+constexpr bool pads_less_in_8_lanes(std::size_t units) noexcept {
+  return units % 16 != 0 && units % 16 <= 8;
+}
+
 /// width_rule::intel (see narrow_by_default): a recurrent layer runs the 256-bit kernels while
 /// each gate needs at most a few 8-lane registers, fewer the more inputs each step reads
 /// (SimpleRNN 5 up to 4 inputs, 4 up to 16, then 3; LSTM 2 up to 7 inputs, then 1; GRU 3 up to
@@ -186,7 +199,7 @@ namespace detail {
 /// up to 16 units: static models of 12 and 16 units take 0.70–0.84× the 512-bit ones' time there
 /// (the same harness over static models), a DynamicModel 1.01–1.03×.
 constexpr bool narrow_on_intel(std::size_t units, std::size_t gates, std::size_t in) noexcept {
-  if (gates == 0) return units <= 40 || (units % 16 != 0 && units % 16 <= 8);
+  if (gates == 0) return units <= 40 || pads_less_in_8_lanes(units);
   const std::size_t per_gate = (units + 7) / 8;  // 8-lane registers per gate
   std::size_t most = 1;
   if (gates == 1) {
@@ -215,7 +228,7 @@ constexpr bool narrow_on_intel(std::size_t units, std::size_t gates, std::size_t
 /// Zen 4 rule, 1.0509×; always 512-bit 1.0717×); at most 1.10× (GRU with the reset before, 25
 /// to 32 units and 4 inputs).
 constexpr bool half_narrow_on_intel(std::size_t units, std::size_t gates, std::size_t in) noexcept {
-  const bool pads_less = units % 16 != 0 && units % 16 <= 8;
+  const bool pads_less = pads_less_in_8_lanes(units);
   if (gates == 0) return units <= 56 || (pads_less && units <= 104);
   if (gates == 1) {
     const std::size_t most = in <= 4 ? 56 : in <= 16 ? 40 : 24;
@@ -268,7 +281,7 @@ constexpr bool narrow_by_default(std::size_t units, std::size_t gates = 0, std::
   }
   if (gates == 1 && units > 32 && units <= 40) return false;
   if (gates >= 3 && units > 8 && units <= narrow_max_units && gates * in >= 16) return false;
-  return units <= narrow_max_units || (units % 16 != 0 && units % 16 <= 8);
+  return units <= narrow_max_units || detail::pads_less_in_8_lanes(units);
 }
 
 /// Whether a layer with binary16 weights runs narrow_arch under `rule` (arguments as
