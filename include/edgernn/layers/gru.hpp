@@ -124,12 +124,9 @@ struct gru_kernel {
     for_each_block<full_regs>(s, W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
       constexpr std::size_t V = decltype(vc)::value;
       typename O::reg acc[gates * V];
-      EDGERNN_UNROLL
-      for (std::size_t g = 0; g < gates; ++g) {
-        EDGERNN_UNROLL
+      for (std::size_t g = 0; g < gates; ++g)
         for (std::size_t v = 0; v < V; ++v)
           acc[g * V + v] = O::load((Projected ? x : b) + g * n + j + v * W);
-      }
       if constexpr (Projected) {
         w += in * gates * V * W;
       } else {
@@ -137,7 +134,6 @@ struct gru_kernel {
       }
       if constexpr (ResetAfter) {
         typename O::reg xk[V];  // x·Kh + b0h; the h rows then build h·Uh + b1h in its place
-        EDGERNN_UNROLL
         for (std::size_t v = 0; v < V; ++v) {
           xk[v] = acc[2 * V + v];
           acc[2 * V + v] = O::load(b + 3 * n + j + v * W);
@@ -163,20 +159,16 @@ struct gru_kernel {
         };
         if constexpr (critical_gates_first(V)) {
           R r[V];
-          EDGERNN_UNROLL
           for (std::size_t v = 0; v < V; ++v)
             r[v] = reset(v);
-          EDGERNN_UNROLL
           for (std::size_t v = 0; v < V; ++v)
             finish(v, r[v]);
         } else {
-          EDGERNN_UNROLL
           for (std::size_t v = 0; v < V; ++v)
             finish(v, reset(v));
         }
       } else {
         w = accumulate<Arch, 2 * V>(acc, hp, h, w);
-        EDGERNN_UNROLL
         for (std::size_t v = 0; v < V; ++v) {
           const std::size_t o = j + v * W;
           O::store(zs + o, simd::detail::sigmoid_of_half<Arch, F>(acc[v]));
@@ -189,11 +181,9 @@ struct gru_kernel {
       for_each_block<4>(second_shape(h), W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
         constexpr std::size_t V = decltype(vc)::value;
         typename O::reg acc[V];
-        EDGERNN_UNROLL
         for (std::size_t v = 0; v < V; ++v)
           acc[v] = O::load(xh + j + v * W);
         w = accumulate<Arch, V>(acc, rh, h, w);
-        EDGERNN_UNROLL
         for (std::size_t v = 0; v < V; ++v) {
           const std::size_t o = j + v * W;
           const auto z = O::load(zs + o);

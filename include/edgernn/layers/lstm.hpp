@@ -83,12 +83,9 @@ struct lstm_kernel {
     for_each_block<full_regs>(s, W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
       constexpr std::size_t V = decltype(vc)::value;
       typename O::reg acc[gates * V];
-      EDGERNN_UNROLL
-      for (std::size_t g = 0; g < gates; ++g) {
-        EDGERNN_UNROLL
+      for (std::size_t g = 0; g < gates; ++g)
         for (std::size_t v = 0; v < V; ++v)
           acc[g * V + v] = O::load((Projected ? x : b) + g * n + j + v * W);
-      }
       if constexpr (Projected) {
         w += in * gates * V * W;
       } else {
@@ -114,14 +111,11 @@ struct lstm_kernel {
       };
       if constexpr (critical_gates_first(V)) {
         R i[V], f[V], g[V];
-        EDGERNN_UNROLL
         for (std::size_t v = 0; v < V; ++v)
           cell_gates(v, i[v], f[v], g[v]);
-        EDGERNN_UNROLL
         for (std::size_t v = 0; v < V; ++v)
           finish(v, i[v], f[v], g[v]);
       } else {
-        EDGERNN_UNROLL
         for (std::size_t v = 0; v < V; ++v) {
           R i, f, g;
           cell_gates(v, i, f, g);

@@ -63,14 +63,6 @@
 /// steps of 8 units 1.5–1.6× faster, SimpleRNN of 16 and 32 units 1.13–1.18×; static models
 /// (sizes known at compile time, loops fully unrolled) unchanged.
 ///
-/// The loops that only load a block's registers need it as much: GCC 12's loop distribution
-/// (-O3) turns `acc[v] = load(p + v·W)` over a few registers into a memcpy, expanded with 64-byte
-/// moves through a stack copy that the registers are then read back from, at offsets those
-/// 64-byte stores do not forward to. Measured on an Intel Xeon (-march=native giving cooperlake,
-/// bench/bench_step.cpp, medians of 3 alternating runs): static LSTM of 8 units 64.6 → 42.6 ns
-/// a step, GRU of 8 units 57.7 → 38.3, SimpleRNN of 20 units 47.2 → 29.7 on the 256-bit kernels;
-/// every other row within ±5 %.
-///
 /// Only in optimized builds without AddressSanitizer: the pragma unrolls even at -Og, where it
 /// buys nothing, and under ASan it multiplied the build time of the kernels' translation units
 /// by 2.1-2.6 (dynamic_model.cpp 33 → 71 s, test_layers_simple.cpp 29 → 77 s, GCC 12, the
