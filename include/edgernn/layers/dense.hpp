@@ -78,6 +78,7 @@ struct dense_kernel {
       for_each_block<4>(shape(out), W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
         constexpr std::size_t V = decltype(vc)::value;
         typename O::reg acc[V];
+        EDGERNN_UNROLL
         for (std::size_t v = 0; v < V; ++v)
           acc[v] = O::load(b + j + v * W);
         w = accumulate<Arch, V>(acc, x, in, w);

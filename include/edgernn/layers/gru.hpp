@@ -124,9 +124,12 @@ struct gru_kernel {
     for_each_block<full_regs>(s, W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
       constexpr std::size_t V = decltype(vc)::value;
       typename O::reg acc[gates * V];
-      for (std::size_t g = 0; g < gates; ++g)
+      EDGERNN_UNROLL
+      for (std::size_t g = 0; g < gates; ++g) {
+        EDGERNN_UNROLL
         for (std::size_t v = 0; v < V; ++v)
           acc[g * V + v] = O::load((Projected ? x : b) + g * n + j + v * W);
+      }
       if constexpr (Projected) {
         w += in * gates * V * W;
       } else {
@@ -181,6 +184,7 @@ struct gru_kernel {
       for_each_block<4>(second_shape(h), W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
         constexpr std::size_t V = decltype(vc)::value;
         typename O::reg acc[V];
+        EDGERNN_UNROLL
         for (std::size_t v = 0; v < V; ++v)
           acc[v] = O::load(xh + j + v * W);
         w = accumulate<Arch, V>(acc, rh, h, w);

@@ -83,9 +83,12 @@ struct lstm_kernel {
     for_each_block<full_regs>(s, W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
       constexpr std::size_t V = decltype(vc)::value;
       typename O::reg acc[gates * V];
-      for (std::size_t g = 0; g < gates; ++g)
+      EDGERNN_UNROLL
+      for (std::size_t g = 0; g < gates; ++g) {
+        EDGERNN_UNROLL
         for (std::size_t v = 0; v < V; ++v)
           acc[g * V + v] = O::load((Projected ? x : b) + g * n + j + v * W);
+      }
       if constexpr (Projected) {
         w += in * gates * V * W;
       } else {

@@ -67,6 +67,7 @@ struct simple_rnn_kernel {
     for_each_block<4>(shape(h), W, [&](auto vc, std::size_t j) EDGERNN_LAMBDA_INLINE {
       constexpr std::size_t V = decltype(vc)::value;
       typename O::reg acc[V];
+      EDGERNN_UNROLL
       for (std::size_t v = 0; v < V; ++v)
         acc[v] = O::load((Projected ? x : b) + j + v * W);
       if constexpr (Projected) {
