@@ -299,7 +299,12 @@ class BasicDynamicModel {
     std::size_t padded;  // floats of one output buffer (Hp, or the dense output buffer)
     unsigned cur;
     bool narrow;  // the 256-bit kernels (see simd::arch_for)
-    // One step of the layer (x, h before, h after; dense layers write `state` and take no h),
+    // run(): whether the layer projects its inputs apart (detail::run_projects_inputs), and
+    // the floats of one step's projection.
+    bool projects;
+    std::size_t proj;
+    // One step of the layer (x, h before, h after; dense layers take no h and write their
+    // outputs to `state`, or to "h after" where it is not null),
     // and for recurrent layers the same from its input projection (see run()).
     void (*step)(const slot&, const float*, const float*, float*);
     void (*step_projected)(const slot&, const float*, const float*, float*);
@@ -461,6 +466,10 @@ class BasicDynamicModel {
       l.padded = z.out;
       l.cur = 0;
       l.narrow = narrow;
+      l.projects =
+          specs[i].kind != layer_kind::dense &&
+          detail::run_projects_inputs(specs[i].in, z.weight_bytes + z.bias * sizeof(float));
+      l.proj = z.proj;
       choose_steps(l);
     }
     const seq_sizes q = sequence_sizes(specs, n, widths);
@@ -490,10 +499,12 @@ class BasicDynamicModel {
   // then costs one indirect call per layer instead of a choice of kernels, kind and activation.
   // One: a layer of one output (the usual regression head), whose loop over outputs then
   // folds away (callgrind, LSTM of 8 units + Dense(1), AVX2: 80 → 51 instructions per step).
+  // Writes the outputs to `y`, or to the layer's buffer where `y` is null (step()).
   template <class A, class T, simd::fit F, activation Act, bool One>
-  static void dense_step(const slot& l, const float* x, const float*, float*) noexcept {
+  static void dense_step(const slot& l, const float* x, const float*, float* y) noexcept {
     detail::dense_kernel<A, T, F>::template step<Act>(l.spec.in, One ? 1 : l.spec.units,
-                                                      static_cast<const T*>(l.w), l.b, x, l.state);
+                                                      static_cast<const T*>(l.w), l.b, x,
+                                                      y != nullptr ? y : l.state);
   }
   template <class A, class T, simd::fit F, activation Act>
   static step_fn dense_step_for(const layer_spec& s) noexcept {
@@ -556,22 +567,22 @@ class BasicDynamicModel {
   // `n` steps of one layer over the rows of x (row_ floats apart) into the rows of y.
   void run_layer(slot& l, const float* x, float* y, std::size_t n) noexcept {
     if (l.spec.kind == layer_kind::dense) {
-      for (std::size_t t = 0; t < n; ++t) {
-        step_layer(l, x + t * row_);
-        for (std::size_t k = 0; k < l.padded; ++k)
-          y[t * row_ + k] = l.state[k];
-      }
+      // Straight into the rows: copying them from the layer's buffer reloaded its outputs right
+      // after their stores, which the dot form makes one float at a time (no store forwarding).
+      for (std::size_t t = 0; t < n; ++t)
+        l.step(l, x + t * row_, nullptr, y + t * row_);
       return;
     }
-    const sizes z = layer_sizes(l.spec, l.narrow);
-    if (!detail::run_projects_inputs(l.spec.in, z.weight_bytes + z.bias * sizeof(float))) {
+    if (!l.projects) {
       // Full steps, the input rows with the recurrence (detail::run_step_max_bytes).
-      detail::recurrence(
-          l.state, l.state + l.padded, l.cur, l.padded, y, row_, n,
-          [&](std::size_t t, const float* hp, float* hn) { l.step(l, x + t * row_, hp, hn); });
+      with_width<simd::fit::precise>(l.narrow, [&](auto k) {
+        detail::recurrence<typename decltype(k)::arch>(
+            l.state, l.state + l.padded, l.cur, l.padded, y, row_, n,
+            [&](std::size_t t, const float* hp, float* hn) { l.step(l, x + t * row_, hp, hn); });
+      });
       return;
     }
-    const std::size_t pf = z.proj;
+    const std::size_t pf = l.proj;
     with_kernels(l, [&](auto k) {
       using A = typename decltype(k)::arch;
       using T = typename decltype(k)::weight;
@@ -596,10 +607,13 @@ class BasicDynamicModel {
           break;
       }
     });
-    detail::recurrence(l.state, l.state + l.padded, l.cur, l.padded, y, row_, n,
-                       [&](std::size_t t, const float* hp, float* hn) {
-                         l.step_projected(l, proj_ + t * pf, hp, hn);
-                       });
+    with_width<simd::fit::precise>(l.narrow, [&](auto k) {
+      detail::recurrence<typename decltype(k)::arch>(
+          l.state, l.state + l.padded, l.cur, l.padded, y, row_, n,
+          [&](std::size_t t, const float* hp, float* hn) {
+            l.step_projected(l, proj_ + t * pf, hp, hn);
+          });
+    });
   }
 
   void release() noexcept {
@@ -785,13 +799,22 @@ void BasicDynamicModel<Arch>::run(const float* in, float* out, std::size_t steps
     for (std::size_t t = 0; t < n; ++t)
       for (std::size_t i = 0; i < ni; ++i)
         x[t * row_ + i] = detail::affine(in[(t0 + t) * ni + i], in_scale_[i], in_offset_[i]);
-    for (std::size_t i = 0; i < n_; ++i) {
+    const std::size_t last = n_ - 1;
+    for (std::size_t i = 0; i < last; ++i) {
       run_layer(layers_[i], x, y, n);
       std::swap(x, y);
     }
+    slot& l = layers_[last];
+    if (l.head != nullptr) {
+      // As in step(): the head writes the outputs, scaled, straight into `out`.
+      for (std::size_t t = 0; t < n; ++t)
+        l.head(l, x + t * row_, out + (t0 + t) * no, out_scale_, out_offset_);
+      continue;
+    }
+    run_layer(l, x, y, n);
     for (std::size_t t = 0; t < n; ++t)
       for (std::size_t i = 0; i < no; ++i)
-        out[(t0 + t) * no + i] = detail::affine(x[t * row_ + i], out_scale_[i], out_offset_[i]);
+        out[(t0 + t) * no + i] = detail::affine(y[t * row_ + i], out_scale_[i], out_offset_[i]);
   }
 }
 

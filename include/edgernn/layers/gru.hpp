@@ -278,18 +278,18 @@ class gru_layer {
                   std::size_t ldy, std::size_t n, float* proj) noexcept {
     if constexpr (run_projects_inputs(In, weight_bytes)) {
       K::project(In, H, p.w, p.b, x, ldx, proj, n);
-      recurrence(s.h[0], s.h[1], s.cur, Hp, y, ldy, n,
-                 [&](std::size_t t, const float* hp, float* hn) EDGERNN_LAMBDA_INLINE {
-                   K::template step<true>(In, H, p.w, p.b, proj + t * proj_floats, hp, hn,
-                                          s.scratch);
-                 });
+      recurrence<Arch>(s.h[0], s.h[1], s.cur, Hp, y, ldy, n,
+                       [&](std::size_t t, const float* hp, float* hn) EDGERNN_LAMBDA_INLINE {
+                         K::template step<true>(In, H, p.w, p.b, proj + t * proj_floats, hp, hn,
+                                                s.scratch);
+                       });
     } else {
       // Full steps, the input rows with the recurrence (run_step_max_bytes).
       (void)proj;
-      recurrence(s.h[0], s.h[1], s.cur, Hp, y, ldy, n,
-                 [&](std::size_t t, const float* hp, float* hn) EDGERNN_LAMBDA_INLINE {
-                   K::template step<false>(In, H, p.w, p.b, x + t * ldx, hp, hn, s.scratch);
-                 });
+      recurrence<Arch>(s.h[0], s.h[1], s.cur, Hp, y, ldy, n,
+                       [&](std::size_t t, const float* hp, float* hn) EDGERNN_LAMBDA_INLINE {
+                         K::template step<false>(In, H, p.w, p.b, x + t * ldx, hp, hn, s.scratch);
+                       });
     }
   }
 

@@ -286,11 +286,26 @@ constexpr std::size_t buffer_floats(std::size_t padded) noexcept {
 /// bytes faulted in a 512-bit Dense layer after it).
 inline constexpr std::size_t buffer_alignment = simd::ops<simd::default_arch>::alignment;
 
+/// Copies `floats` floats (whole registers of Arch; both buffers aligned) one register at a
+/// time, so that every load matches a store of the kernels that wrote `src`. A memcpy need not:
+/// GCC 12 expands one of 64 bytes into a single 64-byte move on AVX-512 builds, whose load spans
+/// two 32-byte stores of a 256-bit layer and waits for them to reach the cache (no store
+/// forwarding). Measured (Xeon, -march=cooperlake, run() over 1000 steps in chunks of 8, per
+/// step): SimpleRNN of 16 units, 256-bit, 30.3 ns with the memcpy against 24.2 ns for step().
+template <class Arch>
+EDGERNN_INLINE void copy_registers(float* dst, const float* src, std::size_t floats) noexcept {
+  using O = simd::ops<Arch>;
+  EDGERNN_UNROLL
+  for (std::size_t i = 0; i < floats; i += O::width)
+    O::store(dst + i, O::load(src + i));
+}
+
 /// The recurrence of a layer's run() over `n` steps, its input projections done: calls
 /// step(t, hp, hn) for t in [0, n), hn = y + t·ldy and hp the output before it (the state's
-/// current h, h[cur] of the buffers h0 / h1, for t = 0). Then the last output (`floats` floats)
-/// becomes the state's h, as n calls of step() would have left it.
-template <class Step>
+/// current h, h[cur] of the buffers h0 / h1, for t = 0). Then the last output (`floats` floats,
+/// whole registers of Arch, the layer's kernels) becomes the state's h, as n calls of step()
+/// would have left it.
+template <class Arch, class Step>
 EDGERNN_INLINE void recurrence(float* h0, float* h1, unsigned& cur, std::size_t floats, float* y,
                                std::size_t ldy, std::size_t n, Step&& step) noexcept {
   const float* hp = cur ? h1 : h0;
@@ -300,7 +315,7 @@ EDGERNN_INLINE void recurrence(float* h0, float* h1, unsigned& cur, std::size_t 
     hp = hn;
   }
   if (n > 0) {
-    std::memcpy(cur ? h0 : h1, hp, floats * sizeof(float));
+    copy_registers<Arch>(cur ? h0 : h1, hp, floats);
     cur ^= 1u;
   }
 }
