@@ -137,10 +137,10 @@ void bm_static(benchmark::State& state) {
   counters(state, C, In, H, M::weight_bytes, 1, std::is_same<Arch, f16>::value);
 }
 
-// DynamicModel, or dispatch::Model (kernels picked at run time) when `isa` is given; with the
-// fast activations (layer_spec::fast) if `fast`.
+// A DynamicModel (or dispatch::Model) of the cell followed by Dense(1), with the fast
+// activations (layer_spec::fast) if `fast`; false where init failed.
 template <cell C, std::size_t In, std::size_t H, class Dyn>
-void bm_dynamic(benchmark::State& state, int isa, bool fast) {
+bool init_dynamic(Dyn& m, bool fast) {
   layer_spec specs[] = {{C == cell::lstm  ? layer_kind::lstm
                          : C == cell::gru ? layer_kind::gru
                                           : layer_kind::simple_rnn,
@@ -148,6 +148,17 @@ void bm_dynamic(benchmark::State& state, int isa, bool fast) {
                         {layer_kind::dense, act::linear, true, H, 1}};
   for (layer_spec& s : specs)
     s.fast = fast;
+  keras w(C, In, H);
+  return m.init(specs, 2) == status::ok &&
+         m.set_weights(0, {w.k.data(), w.k.size()}, {w.u.data(), w.u.size()},
+                       {w.b.data(), w.b.size()}) == status::ok &&
+         m.set_weights(1, {w.dk.data(), w.dk.size()}, {}, {w.db.data(), 1}) == status::ok;
+}
+
+// DynamicModel, or dispatch::Model (kernels picked at run time) when `isa` is given; with the
+// fast activations (layer_spec::fast) if `fast`.
+template <cell C, std::size_t In, std::size_t H, class Dyn>
+void bm_dynamic(benchmark::State& state, int isa, bool fast) {
   std::unique_ptr<Dyn> owner;
   if constexpr (std::is_same<Dyn, DynamicModel>::value) {
     owner = std::make_unique<Dyn>();
@@ -155,11 +166,7 @@ void bm_dynamic(benchmark::State& state, int isa, bool fast) {
     owner = std::make_unique<Dyn>(static_cast<typename Dyn::isa_type>(isa));
   }
   Dyn& m = *owner;
-  keras w(C, In, H);
-  if (m.init(specs, 2) != status::ok ||
-      m.set_weights(0, {w.k.data(), w.k.size()}, {w.u.data(), w.u.size()},
-                    {w.b.data(), w.b.size()}) != status::ok ||
-      m.set_weights(1, {w.dk.data(), w.dk.size()}, {}, {w.db.data(), 1}) != status::ok) {
+  if (!init_dynamic<C, In, H>(m, fast)) {
     state.SkipWithError("init failed");
     return;
   }
@@ -173,6 +180,19 @@ void bm_dynamic(benchmark::State& state, int isa, bool fast) {
   counters(state, C, In, H, M::weight_bytes, 1);
 }
 
+// m.run() over 1000 steps an iteration; counters per step.
+template <cell C, std::size_t In, std::size_t H, class M>
+void time_sequence(benchmark::State& state, M& m, std::size_t weight_bytes) {
+  constexpr std::size_t T = 1000;
+  std::vector<float> x(T * In), y(T);
+  fill(x, 1.0f);
+  for (auto _ : state) {
+    m.run(x.data(), y.data(), T);
+    benchmark::DoNotOptimize(y.data());
+  }
+  counters(state, C, In, H, weight_bytes, T);
+}
+
 template <cell C, std::size_t In, std::size_t H, class K>
 void bm_sequence(benchmark::State& state) {
   using M = typename model_of<C, In, H, K>::type;
@@ -183,14 +203,18 @@ void bm_sequence(benchmark::State& state) {
     state.SkipWithError("set_weights failed");
     return;
   }
-  constexpr std::size_t T = 1000;
-  std::vector<float> x(T * In), y(T);
-  fill(x, 1.0f);
-  for (auto _ : state) {
-    m->run(x.data(), y.data(), T);
-    benchmark::DoNotOptimize(y.data());
+  time_sequence<C, In, H>(state, *m, M::weight_bytes);
+}
+
+// The same with a DynamicModel.
+template <cell C, std::size_t In, std::size_t H>
+void bm_dynamic_sequence(benchmark::State& state) {
+  auto m = std::make_unique<DynamicModel>();
+  if (!init_dynamic<C, In, H>(*m, false)) {
+    state.SkipWithError("init failed");
+    return;
   }
-  counters(state, C, In, H, M::weight_bytes, T);
+  time_sequence<C, In, H>(state, *m, model_of<C, In, H, void>::type::weight_bytes);
 }
 
 template <class Arch>
@@ -229,7 +253,8 @@ void register_size() {
   const std::string def = arch_name<chosen>();
   // The kernels the layer types choose by default; the other width this build has; binary16
   // weights; the cheaper activations (fast_activations); the scalar kernels (the MCU path, on
-  // this CPU); DynamicModel, with either activations; run() over 1000 steps.
+  // this CPU); DynamicModel, with either activations; run() over 1000 steps, of the static
+  // model and of the DynamicModel.
   register_width<C, In, H>("static");
   benchmark::RegisterBenchmark((base + "static-f16/" + def).c_str(), bm_static<C, In, H, f16>);
   // The cheaper activations pay where the activations bound the step; from 128 units the
@@ -246,6 +271,8 @@ void register_size() {
                                  bm_dynamic<C, In, H, DynamicModel>, 0, true);
   }
   benchmark::RegisterBenchmark((base + "sequence/" + def).c_str(), bm_sequence<C, In, H, void>);
+  benchmark::RegisterBenchmark((base + "dynamic-sequence/" + def).c_str(),
+                               bm_dynamic_sequence<C, In, H>);
 #if EDGERNN_BENCH_DISPATCH
   // The runtime-dispatched kernels (a library built without -march), every ISA this CPU has.
   if constexpr (C != cell::simple_rnn) {
