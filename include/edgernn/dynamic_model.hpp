@@ -412,6 +412,10 @@ class BasicDynamicModel {
   static std::size_t input_floats(const layer_spec* specs) noexcept {
     return simd::round_up(specs[0].in, 16);
   }
+  // Whether run() computes the layer's input projections in a pass of their own.
+  static bool projects_inputs(const layer_spec& s, const sizes& z) noexcept {
+    return detail::run_projects_inputs(s.in, z.weight_bytes + z.bias * sizeof(float));
+  }
   static seq_sizes sequence_sizes(const layer_spec* specs, std::size_t n,
                                   simd::width_rule widths) noexcept {
     std::size_t row = input_floats(specs), proj = 0, units = 0;
@@ -419,8 +423,7 @@ class BasicDynamicModel {
       const sizes z = layer_sizes(specs[i], narrow_for(specs[i], widths));
       row = z.out > row ? z.out : row;
       // Only layers whose run() projects its inputs apart use the projections (run_layer).
-      if (detail::run_projects_inputs(specs[i].in, z.weight_bytes + z.bias * sizeof(float)))
-        proj = z.proj > proj ? z.proj : proj;
+      if (projects_inputs(specs[i], z)) proj = z.proj > proj ? z.proj : proj;
       units = specs[i].units > units ? specs[i].units : units;
     }
     return {simd::round_up(row, 16), simd::round_up(proj, 16), detail::run_chunk_for(units)};
@@ -466,9 +469,7 @@ class BasicDynamicModel {
       l.padded = z.out;
       l.cur = 0;
       l.narrow = narrow;
-      l.projects =
-          specs[i].kind != layer_kind::dense &&
-          detail::run_projects_inputs(specs[i].in, z.weight_bytes + z.bias * sizeof(float));
+      l.projects = specs[i].kind != layer_kind::dense && projects_inputs(specs[i], z);
       l.proj = z.proj;
       choose_steps(l);
     }
@@ -575,10 +576,8 @@ class BasicDynamicModel {
     }
     if (!l.projects) {
       // Full steps, the input rows with the recurrence (detail::run_step_max_bytes).
-      with_width<simd::fit::precise>(l.narrow, [&](auto k) {
-        detail::recurrence<typename decltype(k)::arch>(
-            l.state, l.state + l.padded, l.cur, l.padded, y, row_, n,
-            [&](std::size_t t, const float* hp, float* hn) { l.step(l, x + t * row_, hp, hn); });
+      recurrence(l, y, n, [&](std::size_t t, const float* hp, float* hn) {
+        l.step(l, x + t * row_, hp, hn);
       });
       return;
     }
@@ -607,12 +606,16 @@ class BasicDynamicModel {
           break;
       }
     });
+    recurrence(l, y, n, [&](std::size_t t, const float* hp, float* hn) {
+      l.step_projected(l, proj_ + t * pf, hp, hn);
+    });
+  }
+  // detail::recurrence over the layer's state, copying with the registers of its width.
+  template <class Step>
+  void recurrence(slot& l, float* y, std::size_t n, Step&& step) noexcept {
     with_width<simd::fit::precise>(l.narrow, [&](auto k) {
-      detail::recurrence<typename decltype(k)::arch>(
-          l.state, l.state + l.padded, l.cur, l.padded, y, row_, n,
-          [&](std::size_t t, const float* hp, float* hn) {
-            l.step_projected(l, proj_ + t * pf, hp, hn);
-          });
+      detail::recurrence<typename decltype(k)::arch>(l.state, l.state + l.padded, l.cur, l.padded,
+                                                     y, row_, n, step);
     });
   }
 
