@@ -32,9 +32,9 @@ void measure_forms() {
   std::size_t nan_wrong = 0, out_of_range = 0, count = 0;
   std::uint32_t seed = 12345;
   // Every 509th bit pattern on the host (NaN, infinities and subnormals included) and a dense sweep
-  // of [−20, 20]; multipliers in [−1, 1] (gate values). Under qemu (cross builds) 8x sparser, as in
-  // test_activations.cpp.
-#if defined(EDGERNN_TEST_EMULATED)
+  // of [−20, 20]; multipliers in [−1, 1] (gate values). Under qemu (cross builds) and the
+  // sanitizers 8x sparser, as in test_activations.cpp.
+#if defined(EDGERNN_TEST_SPARSE_SWEEPS)
   constexpr std::uint32_t stride = 4001, dense_step = 8;
 #else
   constexpr std::uint32_t stride = 509, dense_step = 1;
