@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 #include <initializer_list>
 #include <tuple>
 #include <type_traits>
@@ -195,10 +196,24 @@ class model_core : protected sequence_buffers<Shape::chunk, Shape::row, Shape::p
       constexpr std::size_t row = Shape::row;
       for (std::size_t t0 = 0; t0 < steps; t0 += Shape::chunk) {
         const std::size_t n = steps - t0 < Shape::chunk ? steps - t0 : Shape::chunk;
+        // A few inputs: each row scaled in a local array, then copied whole. Written straight
+        // into the rows, GCC 12 vectorized this loop across the steps (a transpose, then one
+        // `vextractps` store per float): SimpleRNN of 16 units with 8 inputs + Dense took
+        // 29.0 ns a step in run() against 24.3 in step() (Xeon, AVX-512 build); now 24.2.
+        // Wider rows (no such transpose) go straight in, with no large array on the stack.
         float* a = this->seq_a_;
-        for (std::size_t t = 0; t < n; ++t)
-          for (std::size_t i = 0; i < in_n; ++i)
-            a[t * row + i] = affine(in[(t0 + t) * in_n + i], io_->in_scale[i], io_->in_offset[i]);
+        for (std::size_t t = 0; t < n; ++t) {
+          const float* x = in + (t0 + t) * in_n;
+          if constexpr (in_n <= 64) {
+            float r[in_n];
+            for (std::size_t i = 0; i < in_n; ++i)
+              r[i] = affine(x[i], io_->in_scale[i], io_->in_offset[i]);
+            std::memcpy(a + t * row, r, sizeof r);
+          } else {
+            for (std::size_t i = 0; i < in_n; ++i)
+              a[t * row + i] = affine(x[i], io_->in_scale[i], io_->in_offset[i]);
+          }
+        }
         const float* y = run_layers(n, std::index_sequence_for<Slots...>{});
         for (std::size_t t = 0; t < n; ++t)
           for (std::size_t i = 0; i < out_n; ++i)
