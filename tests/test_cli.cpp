@@ -228,6 +228,67 @@ TEST_CASE("`edgernn info` and `export-header` describe the model") {
   CHECK_FALSE(exists(path("x.hpp")));
 }
 
+TEST_CASE("written files: the umask's mode or the old file's, links and FIFOs kept") {
+  const mode_t mask = ::umask(022);  // the test's own umask, restored below
+  const auto mode_of = [](const std::string& p) {
+    struct stat st {};
+    REQUIRE(::stat(p.c_str(), &st) == 0);
+    return st.st_mode & 07777;
+  };
+  // New files: 0666 less the umask, not mkstemp's 0600 (which others could not read).
+  const std::string model = path("mode.ern"), header = path("mode.hpp");
+  REQUIRE(cli("convert '" + golden + "gru_h8_i8/model.json' -o '" + model + "'").code == 0);
+  CHECK(mode_of(model) == 0644);
+  REQUIRE(cli("export-header '" + model + "' -o '" + header + "'").code == 0);
+  CHECK(mode_of(header) == 0644);
+  write("in8.csv", "1,2,3,4,5,6,7,8\n");
+  REQUIRE(
+      cli("run '" + model + "' -i '" + path("in8.csv") + "' -o '" + path("mode.csv") + "'").code ==
+      0);
+  CHECK(mode_of(path("mode.csv")) == 0644);
+
+  ::umask(027);
+  edgernn::io::write_file_atomic(path("mode027.txt"), std::string("x"));
+  CHECK(mode_of(path("mode027.txt")) == 0640);
+
+  // An existing file keeps its mode when it is rewritten, whatever the umask.
+  REQUIRE(::chmod(header.c_str(), 0664) == 0);
+  REQUIRE(cli("export-header '" + model + "' -o '" + header + "'").code == 0);
+  CHECK(mode_of(header) == 0664);
+  REQUIRE(::chmod(model.c_str(), 0600) == 0);
+  ::umask(0);
+  edgernn::io::write_file_atomic(model, slurp(model));
+  CHECK(mode_of(model) == 0600);
+  ::umask(mask);
+
+  // A symbolic link stays one: the file it names is replaced.
+  REQUIRE(::symlink("mode.hpp", path("link.hpp").c_str()) == 0);
+  REQUIRE(cli("export-header '" + model + "' -o '" + path("link.hpp") + "'").code == 0);
+  struct stat ln {};
+  REQUIRE(::lstat(path("link.hpp").c_str(), &ln) == 0);
+  CHECK(S_ISLNK(ln.st_mode));
+  CHECK(mode_of(header) == 0664);
+  CHECK(slurp(header).find("namespace link") != std::string::npos);
+
+  // Neither is a FIFO replaced (nor /dev/null, which a rename as root would): written in place.
+  const std::string fifo = path("fifo");
+  REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
+  const std::string read_back = path("from_fifo.hpp");
+  REQUIRE(std::system(("timeout 10 cat '" + fifo + "' > '" + read_back + "' & '" + tool +
+                       "' export-header '" + model + "' -o '" + fifo +
+                       "' 2> /dev/null; rc=$?; wait; exit $rc")
+                          .c_str()) == 0);
+  struct stat ff {};
+  REQUIRE(::lstat(fifo.c_str(), &ff) == 0);
+  CHECK(S_ISFIFO(ff.st_mode));
+  CHECK(slurp(read_back).find("namespace fifo") != std::string::npos);
+
+  // No temporary is left beside them.
+  const std::string listing = path("listing.txt");
+  REQUIRE(std::system(("ls -a '" + scratch + "' > '" + listing + "'").c_str()) == 0);
+  CHECK(slurp(listing).find(".tmp-") == std::string::npos);
+}
+
 TEST_CASE("bad model files: one line naming file and field, non-zero exit, no output") {
   const std::string good = path("good.ern");
   REQUIRE(cli("convert '" + golden + "gru_h8_i8/model.json' -o '" + good + "'").code == 0);

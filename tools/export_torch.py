@@ -158,15 +158,27 @@ def to_json(model):
 
 
 def _write(path, text):
-    # All or nothing: a temporary file beside `path`, renamed over it once complete.
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), suffix=".tmp")
+    # All or nothing: a temporary file beside the file `path` names, renamed over it once
+    # complete. A new file gets 0666 less the umask and an existing one keeps its mode; a
+    # symbolic link stays one (the file it names is replaced); what is not a regular file
+    # (/dev/stdout, a FIFO) is written in place, since a rename would replace it.
+    if os.path.exists(path) and not os.path.isfile(path):
+        with open(path, "w", encoding="ascii") as f:
+            f.write(text)
+        return
+    target = os.path.realpath(path)
+    if os.path.exists(target):
+        mode = os.stat(target).st_mode & 0o7777
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="ascii") as f:
             f.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would outlive the rename
-        os.replace(tmp, path)
+        os.chmod(tmp, mode)  # mkstemp's 0600 would outlive the rename
+        os.replace(tmp, target)
     except BaseException:
         os.unlink(tmp)
         raise

@@ -1,7 +1,13 @@
 #include "files.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -19,17 +25,68 @@ std::vector<unsigned char> read_file(const std::string& path) {
   return bytes;
 }
 
+namespace {
+
+// A name for the temporary beside `path` that no other writer picks: the process id, a
+// counter and the clock (mkstemp would do, but creates the file 0600, which the rename would
+// carry over to the destination).
+std::string temporary_name(const std::string& path, unsigned attempt) {
+  static std::atomic<unsigned> counter{0};
+  const auto t =
+      static_cast<unsigned long long>(std::chrono::steady_clock::now().time_since_epoch().count());
+  char suffix[80];
+  std::snprintf(suffix, sizeof suffix, ".tmp-%ld-%u-%u-%llx", static_cast<long>(getpid()),
+                counter++, attempt, t & 0xffffffffull);
+  return path + suffix;
+}
+
+}  // namespace
+
 atomic_file::atomic_file(std::string path) : path_(std::move(path)) {
-  tmp_ = path_ + ".tmp-XXXXXX";
-  const int fd = mkstemp(tmp_.data());
-  if (fd < 0) {
-    throw error(path_ + ": cannot create a temporary file beside it (" + std::strerror(errno) +
-                ")");
+  struct stat st {};
+  const bool exists = stat(path_.c_str(), &st) == 0;
+  if (exists && !S_ISREG(st.st_mode)) {
+    // A device, a pipe or a socket (/dev/null, /dev/stdout, a FIFO): written in place, since
+    // a rename would replace it with a regular file.
+    const int fd = open(path_.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+    if (fd < 0) {
+      throw error(path_ + ": cannot open for writing (" + std::strerror(errno) + ")");
+    }
+    open_stream(fd);
+    return;
   }
+  // Through a symbolic link to a file, the file is replaced and the link kept: the temporary
+  // goes beside the file.
+  target_ = path_;
+  if (exists) {
+    if (char* real = realpath(path_.c_str(), nullptr)) {
+      target_ = real;
+      std::free(real);
+    }
+  }
+  // Mode 0666 through open() lets the kernel apply the umask (and a directory's default ACL),
+  // as for any file a program creates; a file that exists keeps its own mode.
+  int fd = -1;
+  for (unsigned attempt = 0; fd < 0 && attempt < 100; ++attempt) {
+    tmp_ = temporary_name(target_, attempt);
+    fd = open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0 && errno != EEXIST) break;
+  }
+  if (fd < 0) {
+    const std::string why = std::strerror(errno);
+    tmp_.clear();
+    throw error(path_ + ": cannot create a temporary file beside it (" + why + ")");
+  }
+  // Best effort: a file owned by another user may refuse it; the new file is still ours.
+  if (exists) (void)fchmod(fd, st.st_mode & 07777);
+  open_stream(fd);
+}
+
+void atomic_file::open_stream(int fd) {
   f_ = fdopen(fd, "wb");
   if (f_ == nullptr) {
     close(fd);
-    std::remove(tmp_.c_str());
+    if (!tmp_.empty()) std::remove(tmp_.c_str());
     throw error(path_ + ": cannot open for writing");
   }
 }
@@ -37,19 +94,22 @@ atomic_file::atomic_file(std::string path) : path_(std::move(path)) {
 atomic_file::~atomic_file() {
   if (f_ != nullptr) {
     std::fclose(f_);
-    std::remove(tmp_.c_str());
+    if (!tmp_.empty()) std::remove(tmp_.c_str());
   }
 }
 
 void atomic_file::commit() {
-  const bool ok = std::fflush(f_) == 0 && !std::ferror(f_) && fsync(fileno(f_)) == 0;
+  const bool renamed = !tmp_.empty();
+  // fsync only where there is a file to make durable (a pipe or a terminal refuses it).
+  const bool ok = std::fflush(f_) == 0 && !std::ferror(f_) && (!renamed || fsync(fileno(f_)) == 0);
   const bool closed = std::fclose(f_) == 0;
   f_ = nullptr;
   if (!ok || !closed) {
-    std::remove(tmp_.c_str());
+    if (renamed) std::remove(tmp_.c_str());
     throw error(path_ + ": write failed (disk full?)");
   }
-  if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+  if (!renamed) return;
+  if (std::rename(tmp_.c_str(), target_.c_str()) != 0) {
     const std::string why = std::strerror(errno);
     std::remove(tmp_.c_str());
     throw error(path_ + ": cannot rename the finished file into place (" + why + ")");

@@ -11,7 +11,10 @@ namespace edgernn::io {
 std::vector<unsigned char> read_file(const std::string& path);
 
 /// Writes a file all or nothing: into a temporary file beside it, then renamed over `path`,
-/// so a failure (or a crash) never leaves a partial file. Throws io::error.
+/// so a failure (or a crash) never leaves a partial file. A new file gets 0666 less the umask;
+/// a file that exists keeps its mode, and a symbolic link to one stays a link (the file it
+/// names is replaced). A destination that is not a regular file (/dev/null, /dev/stdout, a
+/// FIFO) is written in place. Throws io::error.
 void write_file_atomic(const std::string& path, const void* data, std::size_t size);
 inline void write_file_atomic(const std::string& path, const std::string& text) {
   write_file_atomic(path, text.data(), text.size());
@@ -30,7 +33,11 @@ class atomic_file {
   void commit();
 
  private:
-  std::string path_, tmp_;
+  void open_stream(int fd);
+
+  std::string path_;    // as given, for messages
+  std::string target_;  // the file the rename replaces (path_, or what its link names)
+  std::string tmp_;     // the temporary; empty where the destination is written in place
   std::FILE* f_ = nullptr;
 };
 

@@ -16,6 +16,7 @@ import argparse
 import glob
 import json
 import os
+import stat
 import subprocess
 import sys
 import tempfile
@@ -179,6 +180,34 @@ def check(edgernn, work):
     assert "[-0.0, " in text and f32(layers[0]["weights"][0]).tobytes() == k0.tobytes()
     convert(edgernn, text, "variants", work)
     print("variants: TimeDistributed, Activation folded, GRU reset_after=False, no bias, -0.0")
+
+    # Where export() writes: a new file gets 0666 less the umask, an existing one keeps its
+    # mode, a symbolic link stays one and a FIFO is written in place (a rename would replace
+    # each of them with a new file).
+    small = Model([Dense([r(2, 1), r(1)], activation="linear")])
+    old_mask = os.umask(0o027)
+    try:
+        new = os.path.join(work, "new.json")
+        export(small, new)
+        assert os.stat(new).st_mode & 0o7777 == 0o640, oct(os.stat(new).st_mode)
+        os.chmod(new, 0o664)
+        export(small, new)
+        assert os.stat(new).st_mode & 0o7777 == 0o664, oct(os.stat(new).st_mode)
+        link = os.path.join(work, "link.json")
+        os.symlink("new.json", link)
+        os.remove(new)
+        export(small, link)
+        assert os.path.islink(link) and os.path.isfile(new), os.listdir(work)
+        fifo = os.path.join(work, "fifo.json")
+        os.mkfifo(fifo)
+        reader = subprocess.Popen(["timeout", "10", "cat", fifo], stdout=subprocess.PIPE)
+        export(small, fifo)
+        got_fifo = reader.communicate()[0].decode()
+        assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and '"dense"' in got_fifo, got_fifo
+        assert not [f for f in os.listdir(work) if f.endswith(".tmp")], os.listdir(work)
+    finally:
+        os.umask(old_mask)
+    print("files: the umask's mode or the old file's; links and FIFOs kept")
 
     refused(Model([LSTM([r(2, 8), r(2, 8), r(8)], **gates({"go_backwards": True}))]),
             "go_backwards")
