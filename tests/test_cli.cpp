@@ -269,6 +269,13 @@ TEST_CASE("written files: the umask's mode or the old file's, links and FIFOs ke
   CHECK(S_ISLNK(ln.st_mode));
   CHECK(mode_of(header) == 0664);
   CHECK(slurp(header).find("namespace link") != std::string::npos);
+  // A dangling one too: the file it names is created.
+  REQUIRE(::symlink("sub/named.hpp", path("dangling.hpp").c_str()) == 0);
+  REQUIRE(::mkdir(path("sub").c_str(), 0755) == 0);
+  REQUIRE(cli("export-header '" + model + "' -o '" + path("dangling.hpp") + "'").code == 0);
+  REQUIRE(::lstat(path("dangling.hpp").c_str(), &ln) == 0);
+  CHECK(S_ISLNK(ln.st_mode));
+  CHECK(slurp(path("sub/named.hpp")).find("namespace dangling") != std::string::npos);
 
   // Neither is a FIFO replaced (nor /dev/null, which a rename as root would): written in place.
   const std::string fifo = path("fifo");

@@ -7,7 +7,6 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -40,6 +39,22 @@ std::string temporary_name(const std::string& path, unsigned attempt) {
   return path + suffix;
 }
 
+// The path a chain of symbolic links starting at `path` ends at (`path` itself if it is not a
+// link), whether or not that file exists; relative links are taken from the link's directory.
+std::string link_target(std::string path) {
+  for (int hops = 0; hops < 40; ++hops) {
+    struct stat st {};
+    if (lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) break;
+    std::string to(4096, '\0');
+    const ssize_t n = readlink(path.c_str(), to.data(), to.size());
+    if (n <= 0 || static_cast<std::size_t>(n) >= to.size()) break;
+    to.resize(static_cast<std::size_t>(n));
+    const std::size_t slash = path.rfind('/');
+    path = to.front() == '/' || slash == std::string::npos ? to : path.substr(0, slash + 1) + to;
+  }
+  return path;
+}
+
 }  // namespace
 
 atomic_file::atomic_file(std::string path) : path_(std::move(path)) {
@@ -55,15 +70,9 @@ atomic_file::atomic_file(std::string path) : path_(std::move(path)) {
     open_stream(fd);
     return;
   }
-  // Through a symbolic link to a file, the file is replaced and the link kept: the temporary
-  // goes beside the file.
-  target_ = path_;
-  if (exists) {
-    if (char* real = realpath(path_.c_str(), nullptr)) {
-      target_ = real;
-      std::free(real);
-    }
-  }
+  // Through a symbolic link, the file it names is written (replaced, or created where the
+  // link dangles) and the link kept: the temporary goes beside that file.
+  target_ = link_target(path_);
   // Mode 0666 through open() lets the kernel apply the umask (and a directory's default ACL),
   // as for any file a program creates; a file that exists keeps its own mode.
   int fd = -1;

@@ -12,8 +12,8 @@ std::vector<unsigned char> read_file(const std::string& path);
 
 /// Writes a file all or nothing: into a temporary file beside it, then renamed over `path`,
 /// so a failure (or a crash) never leaves a partial file. A new file gets 0666 less the umask;
-/// a file that exists keeps its mode, and a symbolic link to one stays a link (the file it
-/// names is replaced). A destination that is not a regular file (/dev/null, /dev/stdout, a
+/// a file that exists keeps its mode, and a symbolic link stays a link (the file it names is
+/// replaced, or created). A destination that is not a regular file (/dev/null, /dev/stdout, a
 /// FIFO) is written in place. Throws io::error.
 void write_file_atomic(const std::string& path, const void* data, std::size_t size);
 inline void write_file_atomic(const std::string& path, const std::string& text) {
