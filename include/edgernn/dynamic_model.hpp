@@ -26,6 +26,8 @@
 #include "edgernn/model.hpp"
 #include "edgernn/status.hpp"
 
+EDGERNN_DIAGNOSTICS_BEGIN
+
 namespace edgernn {
 
 namespace detail {
@@ -833,3 +835,5 @@ extern template class BasicDynamicModel<simd::default_arch>;
 #endif
 
 }  // namespace edgernn
+
+EDGERNN_DIAGNOSTICS_END

@@ -14,6 +14,8 @@
 #include "edgernn/simd/arch.hpp"
 #include "edgernn/status.hpp"
 
+EDGERNN_DIAGNOSTICS_BEGIN
+
 namespace edgernn {
 
 /// Per-channel affine maps between raw units and the network's own (a literal type):
@@ -477,3 +479,5 @@ constexpr typename L::packed pack_weights(const Arrays&... arrays) noexcept {
 }
 
 }  // namespace edgernn
+
+EDGERNN_DIAGNOSTICS_END

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <edgernn/edgernn.hpp>
 
+float consumer_all_layers(const float* x, float* y);  // intrinsics_first.cpp
+
 int main() {
   static edgernn::Model<edgernn::Lstm<1, 4>, edgernn::Dense<4, 1>> model;
   float kernel[16], recurrent[64], bias[16], head[4], head_bias[1] = {0.1f};
@@ -22,6 +24,9 @@ int main() {
     const float x = std::sin(0.3f * static_cast<float>(t));
     model.step(&x, &y);
   }
+  const float x3[3] = {0.1f, -0.2f, 0.3f};
+  float y2[2] = {0.0f, 0.0f};
+  if (!std::isfinite(consumer_all_layers(x3, y2))) return 1;
   std::printf("edgernn %s from the installed package: y = %g\n", edgernn::version,
               static_cast<double>(y));
   return std::isfinite(y) && y != 0.0f ? 0 : 1;

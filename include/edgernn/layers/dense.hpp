@@ -15,6 +15,8 @@
 #include "edgernn/simd/kernels.hpp"
 #include "edgernn/status.hpp"
 
+EDGERNN_DIAGNOSTICS_BEGIN
+
 namespace edgernn {
 
 namespace detail {
@@ -205,3 +207,5 @@ template <std::size_t In, std::size_t Out, activation Act = activation::linear,
 class Dense : public detail::layer_holder<detail::dense_layer<In, Out, Act, Kernels>> {};
 
 }  // namespace edgernn
+
+EDGERNN_DIAGNOSTICS_END

@@ -23,6 +23,8 @@
 #include "edgernn/simd/kernels.hpp"
 #include "edgernn/status.hpp"
 
+EDGERNN_DIAGNOSTICS_BEGIN
+
 namespace edgernn {
 
 namespace detail {
@@ -308,3 +310,5 @@ template <std::size_t In, std::size_t H, bool ResetAfter = true,
 class Gru : public detail::layer_holder<detail::gru_layer<In, H, ResetAfter, Kernels>> {};
 
 }  // namespace edgernn
+
+EDGERNN_DIAGNOSTICS_END

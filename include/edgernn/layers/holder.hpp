@@ -12,6 +12,8 @@
 #include "edgernn/simd/kernels.hpp"
 #include "edgernn/status.hpp"
 
+EDGERNN_DIAGNOSTICS_BEGIN
+
 namespace edgernn {
 namespace detail {
 
@@ -65,3 +67,5 @@ class layer_holder : public Def {
 
 }  // namespace detail
 }  // namespace edgernn
+
+EDGERNN_DIAGNOSTICS_END

@@ -16,6 +16,8 @@
 #include "edgernn/simd/kernels.hpp"
 #include "edgernn/status.hpp"
 
+EDGERNN_DIAGNOSTICS_BEGIN
+
 namespace edgernn {
 
 namespace detail {
@@ -233,3 +235,5 @@ template <std::size_t In, std::size_t H, class Kernels = simd::arch_for<H, 4, In
 class Lstm : public detail::layer_holder<detail::lstm_layer<In, H, Kernels>> {};
 
 }  // namespace edgernn
+
+EDGERNN_DIAGNOSTICS_END

@@ -12,6 +12,8 @@
 #include "edgernn/simd/kernels.hpp"
 #include "edgernn/status.hpp"
 
+EDGERNN_DIAGNOSTICS_BEGIN
+
 namespace edgernn {
 
 namespace detail {
@@ -189,3 +191,5 @@ template <std::size_t In, std::size_t H, activation Act = activation::tanh,
 class SimpleRnn : public detail::layer_holder<detail::simple_rnn_layer<In, H, Act, Kernels>> {};
 
 }  // namespace edgernn
+
+EDGERNN_DIAGNOSTICS_END

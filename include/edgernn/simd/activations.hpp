@@ -42,6 +42,8 @@
 
 #include "edgernn/simd/arch.hpp"
 
+EDGERNN_DIAGNOSTICS_BEGIN
+
 namespace edgernn {
 
 /// Activation of a layer's output (Keras names: "" / linear, relu, tanh, sigmoid).
@@ -198,3 +200,5 @@ EDGERNN_INLINE typename ops<Arch>::reg activate(typename ops<Arch>::reg x) noexc
 
 }  // namespace simd
 }  // namespace edgernn
+
+EDGERNN_DIAGNOSTICS_END

@@ -16,6 +16,24 @@
 
 #include "edgernn/simd/half.hpp"
 
+// GCC (12 at least) warns from its own avx512fintrin.h that some AVX-512 intrinsics read an
+// uninitialized `__Y` (the "undefined" vector they start from), at every place they are
+// inlined: in any AVX-512 build that includes this library with -Wall, a user's -Werror build
+// failed on it. Each header of the core switches those two warnings off for its own code
+// (EDGERNN_DIAGNOSTICS_BEGIN at its top, EDGERNN_DIAGNOSTICS_END at its end), which covers
+// the inlined intrinsics; builds without AVX-512 (SSE, NEON, scalar) keep them for the core.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__AVX512F__)
+#define EDGERNN_DIAGNOSTICS_BEGIN                                                      \
+  _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Wuninitialized\"") \
+      _Pragma("GCC diagnostic ignored \"-Wmaybe-uninitialized\"")
+#define EDGERNN_DIAGNOSTICS_END _Pragma("GCC diagnostic pop")
+#else
+#define EDGERNN_DIAGNOSTICS_BEGIN
+#define EDGERNN_DIAGNOSTICS_END
+#endif
+
+EDGERNN_DIAGNOSTICS_BEGIN
+
 #if !defined(EDGERNN_FORCE_SCALAR) &&                                \
     (defined(__SSE2__) || defined(_M_X64) || defined(__aarch64__) || \
      (defined(__ARM_NEON) && defined(__ARM_ARCH) && __ARM_ARCH >= 7))
@@ -583,3 +601,5 @@ constexpr std::size_t ceil_div(std::size_t n, std::size_t m) noexcept {
 }
 
 }  // namespace edgernn::simd
+
+EDGERNN_DIAGNOSTICS_END

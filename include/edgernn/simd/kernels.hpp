@@ -26,6 +26,8 @@
 
 #include "edgernn/simd/activations.hpp"
 
+EDGERNN_DIAGNOSTICS_BEGIN
+
 namespace edgernn {
 
 /// A read-only array of weights handed to set_weights (Keras layout, row-major): floats, or
@@ -609,3 +611,5 @@ EDGERNN_INLINE void project_block(const T* panel, std::size_t rows, const float*
 
 }  // namespace detail
 }  // namespace edgernn
+
+EDGERNN_DIAGNOSTICS_END
