@@ -212,7 +212,21 @@ TEST_CASE("`edgernn info` and `export-header` describe the model") {
   CHECK(h.find("edgernn::Lstm<1, 32>") != std::string::npos);
   check_one_line_error(cli("export-header '" + ern + "' -o '" + path("x.hpp") + "' --name 9lives"),
                        "--name", "identifier");
+  // Names that are identifiers but cannot name the header's namespace.
+  check_one_line_error(cli("export-header '" + ern + "' -o '" + path("x.hpp") + "' --name class"),
+                       "--name", "keyword");
+  check_one_line_error(cli("export-header '" + ern + "' -o '" + path("x.hpp") + "' --name std"),
+                       "--name", "standard library");
+  check_one_line_error(cli("export-header '" + ern + "' -o '" + path("x.hpp") + "' --name edgernn"),
+                       "--name", "own namespace");
+  check_one_line_error(cli("export-header '" + ern + "' -o '" + path("x.hpp") + "' --name a__b"),
+                       "--name", "reserved");
   CHECK_FALSE(exists(path("x.hpp")));
+  // Taken from the file name, such a name gets a suffix, and reserved underscores go.
+  REQUIRE(cli("export-header '" + ern + "' -o '" + path("class.hpp") + "'").code == 0);
+  CHECK(slurp(path("class.hpp")).find("namespace class_model {") != std::string::npos);
+  REQUIRE(cli("export-header '" + ern + "' -o '" + path("__my--lstm.hpp") + "'").code == 0);
+  CHECK(slurp(path("__my--lstm.hpp")).find("namespace my_lstm {") != std::string::npos);
   // The cheaper activations: float32 layers tagged fast_activations; f16 layers have them
   // already, so asking for precise ones with f16 weights is an error.
   REQUIRE(

@@ -24,7 +24,13 @@ bool is_model_file(const std::vector<unsigned char>& bytes);
 /// True if `path` names a JSON model by its extension.
 bool is_json_path(const std::string& path);
 
-/// A C++ identifier made from a file name's stem ("lstm-64.ern" → "lstm_64").
+/// Why `name` cannot name an exported header's namespace, or "" if it can: not an identifier,
+/// a C++ keyword, reserved (std, std followed by digits, a leading or a double underscore),
+/// edgernn's own namespace, or a macro GCC predefines in its GNU modes (linux, unix, i386).
+std::string namespace_name_problem(const std::string& name);
+
+/// A namespace name made from a file name's stem that namespace_name_problem accepts
+/// ("lstm-64.ern" → "lstm_64", "9.hpp" → "model_9", "class.hpp" → "class_model").
 std::string identifier_from_path(const std::string& path);
 
 /// The --activations option of `run` and `export-header` into `value`: precise (the default) or

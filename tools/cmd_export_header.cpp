@@ -178,8 +178,10 @@ void add_export_header_command(CLI::App& app) {
       "compile time for a ConstModel that runs from flash. Needs only include/edgernn.");
   cmd->add_option("model", opt->in, "model file (.ern, or a JSON model)")->required();
   cmd->add_option("-o,--output", opt->out, "header to write")->required();
-  cmd->add_option("--name", opt->name,
-                  "C++ namespace for the model (default: from the output file name)");
+  cmd->add_option(
+      "--name", opt->name,
+      "C++ namespace for the model: an identifier, not a keyword, std or edgernn (default: "
+      "from the output file name, e.g. lstm-64.hpp: lstm_64)");
   cmd->add_option("--weights", opt->weights,
                   "f32: float arrays; f16: IEEE binary16 arrays (std::uint16_t) and f16 layers "
                   "(half the flash). Default: as the model file stores them (f32 for JSON)")
@@ -189,10 +191,8 @@ void add_export_header_command(CLI::App& app) {
       "for float32 layers whose step is bound by its activations (up to 32 units)");
   cmd->callback([opt, activations] {
     std::string name = opt->name.empty() ? identifier_from_path(opt->out) : opt->name;
-    bool ok = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
-    for (char c : name)
-      ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
-    if (!ok) throw io::error("--name: expected a C++ identifier, found \"" + name + "\"");
+    const std::string problem = namespace_name_problem(name);
+    if (!problem.empty()) throw io::error("--name \"" + name + "\": " + problem);
     io::encode_options stored;
     io::model_desc m;
     const std::vector<unsigned char> file = io::read_file(opt->in);
