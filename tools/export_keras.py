@@ -214,7 +214,12 @@ def main(argv=None):
     except ExportError as e:
         print(f"export_keras.py: {args.model}: {e}", file=sys.stderr)
         return 1
-    _write(args.output, text)
+    try:
+        _write(args.output, text)
+    except OSError as e:  # a missing directory, no permission, a full disk: one line, no file
+        print(f"export_keras.py: {args.output}: cannot write it ({e.strerror or e})",
+              file=sys.stderr)
+        return 1
     print(f"export_keras.py: {args.model} -> {args.output}", file=sys.stderr)
     return 0
 

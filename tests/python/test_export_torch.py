@@ -178,6 +178,16 @@ def main():
     check_refusal("nan_weight", [nan], "NaN or infinite", args.work)
     check_refusal("state_dict", nn.Linear(2, 1).state_dict(), "state_dict", args.work,
                   script=True)
+    # A file it cannot write (no such directory): one line naming it, exit 1, no traceback.
+    pt = os.path.join(args.work, "writable.pt")
+    torch.save(nn.Sequential(nn.GRU(2, 3), nn.Linear(3, 1)), pt)
+    missing = os.path.join(args.work, "no_such_dir", "m.json")
+    r = subprocess.run([sys.executable, os.path.join(TOOLS, "export_torch.py"), pt, "-o", missing],
+                       capture_output=True, text=True)
+    lines = r.stderr.strip().splitlines()
+    assert r.returncode == 1 and len(lines) == 1, f"exit {r.returncode}, stderr {r.stderr!r}"
+    assert missing in lines[0] and "cannot write" in lines[0], lines[0]
+    print(f"unwritable output: {lines[0]}")
     print("4 required PyTorch models and 1 mixed model match float64 PyTorch; 7 refusals")
     return 0
 
