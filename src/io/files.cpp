@@ -6,7 +6,6 @@
 
 #include <atomic>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -26,17 +25,12 @@ std::vector<unsigned char> read_file(const std::string& path) {
 
 namespace {
 
-// A name for the temporary beside `path` that no other writer picks: the process id, a
-// counter and the clock (mkstemp would do, but creates the file 0600, which the rename would
-// carry over to the destination).
-std::string temporary_name(const std::string& path, unsigned attempt) {
+// A name for the temporary beside `path`: the process id and a counter. open(O_EXCL) refuses
+// a name that exists (a stale temporary), and the next count is tried (mkstemp would do, but
+// creates the file 0600, which the rename would carry over to the destination).
+std::string temporary_name(const std::string& path) {
   static std::atomic<unsigned> counter{0};
-  const auto t =
-      static_cast<unsigned long long>(std::chrono::steady_clock::now().time_since_epoch().count());
-  char suffix[80];
-  std::snprintf(suffix, sizeof suffix, ".tmp-%ld-%u-%u-%llx", static_cast<long>(getpid()),
-                counter++, attempt, t & 0xffffffffull);
-  return path + suffix;
+  return path + ".tmp-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
 }
 
 // The path a chain of symbolic links starting at `path` ends at (`path` itself if it is not a
@@ -77,7 +71,7 @@ atomic_file::atomic_file(std::string path) : path_(std::move(path)) {
   // as for any file a program creates; a file that exists keeps its own mode.
   int fd = -1;
   for (unsigned attempt = 0; fd < 0 && attempt < 100; ++attempt) {
-    tmp_ = temporary_name(target_, attempt);
+    tmp_ = temporary_name(target_);
     fd = open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd < 0 && errno != EEXIST) break;
   }
